@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages layerscope needs to build and test, but only the missing
+# ones, so a second run costs nothing. Needs root (or sudo) only when something is missing.
+set -euo pipefail
+build_pkgs=(build-essential cmake ninja-build pkg-config
+  libarchive-dev libisal-dev libzstd-dev libssl-dev libcurl4-openssl-dev
+  nlohmann-json3-dev libcli11-dev libfmt-dev libxxhash-dev libsqlite3-dev libyaml-cpp-dev)
+test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 zstd isal pigz libarchive-tools
+  libxml2-utils docker-registry skopeo apache2-utils openssl ca-certificates curl
+  clang libclang-rt-14-dev)
+want=("${build_pkgs[@]}")
+if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "deps: installing ${missing[*]}" >&2
+SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
