@@ -57,8 +57,7 @@ def gnu_tar_listing(data):
         if line[0] == "-":
             reg += 1
             size += int(fields[2])
-            name = line.split(" ", 5)[-1]  # date and time are fields 3 and 4
-            name = " ".join(fields[5:])
+            name = " ".join(fields[5:])  # mode, owner, size, date, time, name
             if name.rstrip("/").rsplit("/", 1)[-1].startswith(".wh."):
                 markers += 1
     return entries, reg, size, markers
@@ -106,7 +105,7 @@ class DiveSelfCheck(unittest.TestCase):
         eff, diags = dive_metrics.metrics(shared("peer-images", "synthetic", "whiteout-missing-path.tar"))
         self.assertEqual(len(diags), 1)
         paths = {p["path"]: p for p in eff["inefficient_paths"]}
-        # `zzz` sorts after `.wh.nothere`; dive would have stopped before it, we do not.
+        # `aaa` and `zzz` sort after `.wh.nothere`: dive stops before them, we carry on.
         self.assertEqual(paths["/aaa"]["count"], 2)
         self.assertEqual(eff["layer_bytes"][1], 31)
 
