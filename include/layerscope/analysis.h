@@ -1,0 +1,88 @@
+// The library's entry point and its result. `analyze()` reads an image, indexes every layer
+// in parallel, merges them in order and returns plain numbers that renderers, the CI gate
+// and the history store consume; nothing here prints or exits.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "layerscope/image.h"
+#include "layerscope/layer_index.h"
+#include "layerscope/merge.h"
+#include "layerscope/types.h"
+
+namespace layerscope {
+
+struct AnalyzeOptions {
+  std::string reference;  // image reference (see README: transports)
+  std::string image;      // --image NAME:TAG for multi-image inputs
+  std::string platform;   // --platform os/arch[/variant]
+  unsigned jobs = 0;      // 0: one per CPU
+  bool verify = true;     // check blob digests and diff_ids
+  bool hash_content = true;
+  uint64_t max_layer_bytes = uint64_t{256} << 30;
+  uint64_t max_entries = 20'000'000;
+  size_t top_n = 15;      // largest files / directories to list
+};
+
+struct LayerOverhead {
+  uint64_t tar_headers = 0;  // header blocks, pax and GNU long-name records included
+  uint64_t tar_padding = 0;  // zero fill after entry data
+  uint64_t tar_end = 0;      // end-of-archive blocks and record padding
+  uint64_t other_data = 0;   // data of non-file entries (unknown types, markers with data)
+};
+
+struct LayerReport {
+  int index = 0;
+  std::string digest;      // blob as stored
+  std::string diff_id;     // uncompressed tar
+  std::string media_type;
+  Compression compression = Compression::kNone;
+  uint64_t compressed_bytes = 0;
+  uint64_t tar_bytes = 0;
+  uint64_t content_bytes = 0;
+  uint64_t entries = 0;
+  uint64_t files = 0;
+  ChangeCount added, modified, deleted;
+  LayerOverhead overhead;
+  std::string created_by;   // raw history text, "" when missing
+  std::string instruction;  // readable form ("RUN apt-get …"), "(missing)" when no history
+  int history_index = -1;
+  bool verified = false;    // both digests were checked
+};
+
+struct Totals {
+  uint64_t layers = 0;
+  uint64_t compressed_bytes = 0;  // Σ blob sizes as stored (the pull size)
+  uint64_t tar_bytes = 0;         // Σ uncompressed tar streams
+  uint64_t content_bytes = 0;     // Σ regular-file bytes over all layers
+  uint64_t final_bytes = 0;       // regular-file bytes visible in the final tree
+  uint64_t files = 0;             // regular files in the final tree
+  uint64_t dirs = 0, symlinks = 0, hardlinks = 0, other = 0;
+};
+
+struct PathBytes {
+  std::string path;   // absolute ("/usr/lib")
+  uint64_t bytes = 0;
+  uint64_t files = 0;
+  int layer = -1;     // for files: the layer that wrote it
+};
+
+struct Analysis {
+  ImageInfo image;
+  std::vector<LayerReport> layers;
+  Totals totals;
+  std::vector<PathBytes> largest_dirs;
+  std::vector<PathBytes> largest_files;
+  std::vector<Diagnostic> diagnostics;
+
+  // The full data behind the summary, for tree browsing and the analyses built on top.
+  std::vector<LayerIndex> indexes;
+  MergeResult merged;
+};
+
+// Throws layerscope::Error (see error.h for the kinds and exit codes).
+Analysis analyze(const AnalyzeOptions& options);
+
+}  // namespace layerscope

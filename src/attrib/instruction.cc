@@ -1,0 +1,73 @@
+#include "attrib/instruction.h"
+
+#include <cctype>
+#include <vector>
+
+namespace layerscope {
+
+namespace {
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool consume(std::string_view& s, std::string_view prefix) {
+  if (s.substr(0, prefix.size()) != prefix) return false;
+  s.remove_prefix(prefix.size());
+  return true;
+}
+
+// "|2 A=b C=d rest" -> "rest": build args recorded before a RUN command.
+std::string_view strip_build_args(std::string_view s) {
+  if (s.empty() || s.front() != '|') return s;
+  size_t i = 1;
+  size_t n = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + static_cast<size_t>(s[i++] - '0');
+  s.remove_prefix(i);
+  for (size_t k = 0; k < n; ++k) {
+    s = trim(s);
+    // An argument is NAME=VALUE up to the next space (values with spaces are quoted rarely).
+    size_t sp = s.find(' ');
+    s.remove_prefix(sp == std::string_view::npos ? s.size() : sp);
+  }
+  return trim(s);
+}
+
+const std::vector<std::string_view>& keywords() {
+  static const std::vector<std::string_view> k = {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE",
+                                                   "FROM", "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD",
+                                                   "RUN", "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"};
+  return k;
+}
+
+}  // namespace
+
+std::string clean_instruction(std::string_view created_by) {
+  std::string_view s = trim(created_by);
+  if (s.empty()) return "";
+  if (s.size() > 9 && s.substr(s.size() - 10) == "# buildkit") s = trim(s.substr(0, s.size() - 10));
+  bool run_prefix = consume(s, "RUN ");
+  s = trim(s);
+  s = strip_build_args(s);
+  if (consume(s, "/bin/sh -c ") || consume(s, "/bin/bash -c ") || consume(s, "/bin/sh -o pipefail -c ") ||
+      consume(s, "/bin/bash -o pipefail -c ")) {
+    s = trim(s);
+    if (consume(s, "#(nop)")) return std::string(trim(s));
+    return "RUN " + std::string(s);
+  }
+  if (run_prefix) return "RUN " + std::string(s);
+  return std::string(s);
+}
+
+std::string instruction_keyword(std::string_view instruction) {
+  size_t sp = instruction.find(' ');
+  std::string_view word = instruction.substr(0, sp);
+  for (auto k : keywords()) {
+    if (word == k) return std::string(k);
+  }
+  return "";
+}
+
+}  // namespace layerscope

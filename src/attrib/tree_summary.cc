@@ -1,0 +1,73 @@
+#include "attrib/tree_summary.h"
+
+#include <algorithm>
+
+namespace layerscope {
+
+namespace {
+
+constexpr int kMaxListedDirDepth = 4;
+
+struct Walker {
+  const std::vector<LayerIndex>& indexes;
+  Totals& totals;
+  std::vector<PathBytes> dirs;
+  std::vector<PathBytes> files;
+
+  // Returns {bytes, files} of the subtree.
+  std::pair<uint64_t, uint64_t> walk(const TreeNode& node, const std::string& path, int depth) {
+    uint64_t bytes = 0, count = 0;
+    for (const auto& [name, child] : node.children) {
+      std::string child_path = path + "/" + name;
+      switch (child->kind) {
+        case EntryKind::kFile: {
+          uint64_t size = indexes[child->layer].entries[child->entry].size;
+          bytes += size;
+          ++count;
+          ++totals.files;
+          totals.final_bytes += size;
+          files.push_back({child_path, size, 1, child->layer});
+          break;
+        }
+        case EntryKind::kDir: {
+          ++totals.dirs;
+          auto [b, c] = walk(*child, child_path, depth + 1);
+          bytes += b;
+          count += c;
+          break;
+        }
+        case EntryKind::kSymlink: ++totals.symlinks; break;
+        case EntryKind::kHardlink: ++totals.hardlinks; break;
+        default: ++totals.other; break;
+      }
+    }
+    if (depth >= 1 && depth <= kMaxListedDirDepth) dirs.push_back({path, bytes, count, node.layer});
+    return {bytes, count};
+  }
+};
+
+void keep_top(std::vector<PathBytes>& v, size_t n) {
+  auto by_size = [](const PathBytes& a, const PathBytes& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : a.path < b.path;
+  };
+  if (v.size() > n) {
+    std::partial_sort(v.begin(), v.begin() + static_cast<long>(n), v.end(), by_size);
+    v.resize(n);
+  } else {
+    std::sort(v.begin(), v.end(), by_size);
+  }
+}
+
+}  // namespace
+
+void summarize_tree(const std::vector<LayerIndex>& indexes, const MergedTree& tree, size_t top_n, Totals& totals,
+                    std::vector<PathBytes>& largest_dirs, std::vector<PathBytes>& largest_files) {
+  Walker w{indexes, totals, {}, {}};
+  w.walk(tree.root(), "", 0);
+  keep_top(w.dirs, top_n);
+  keep_top(w.files, top_n);
+  largest_dirs = std::move(w.dirs);
+  largest_files = std::move(w.files);
+}
+
+}  // namespace layerscope

@@ -1,0 +1,54 @@
+// The layerscope command line: parse options, call the library, render, map to an exit code.
+// Everything else lives in layerscope_core.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <new>
+
+#include "cli/commands.h"
+#include "layerscope/error.h"
+#include "layerscope_version.h"
+
+namespace {
+
+// One line on stderr, whatever the message holds.
+void print_error(const std::string& text) {
+  std::string line = text;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::fprintf(stderr, "layerscope: error: %s\n", line.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"layerscope " LAYERSCOPE_VERSION " — where the bytes of a container image go"};
+  app.set_version_flag("--version", LAYERSCOPE_VERSION);
+  app.require_subcommand(1);
+  layerscope::cli::Commands commands(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    print_error(e.what());
+    return layerscope::kExitUsage;
+  }
+  try {
+    return commands.run();
+  } catch (const layerscope::Error& e) {
+    print_error(e.text());
+    return layerscope::exit_code_for(e.kind());
+  } catch (const std::bad_alloc&) {
+    print_error("out of memory");
+    return layerscope::kExitInput;
+  } catch (const std::exception& e) {
+    print_error(std::string("internal error: ") + e.what());
+    return layerscope::kExitInput;
+  }
+}

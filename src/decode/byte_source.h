@@ -1,0 +1,108 @@
+// Pull-based byte streams. Every stage of the layer pipeline (file range, digest tee,
+// decompressor, tar member) is a ByteSource reading from the one below it into the caller's
+// buffer, so a layer's bytes flow through fixed buffers and are never held whole in memory.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "util/digest.h"
+
+namespace layerscope {
+
+class ByteSource {
+ public:
+  virtual ~ByteSource() = default;
+  // Reads up to `cap` bytes into `buf`; returns 0 only at the end of the stream. Throws
+  // layerscope::Error on failure.
+  virtual size_t read(uint8_t* buf, size_t cap) = 0;
+  // Skips up to `n` bytes, returns how many were skipped (fewer only at the end). The default
+  // reads and discards; seekable sources override it.
+  virtual uint64_t skip(uint64_t n);
+};
+
+// Reads [offset, offset + length) of a file with pread, so several jobs can read distinct
+// members of one archive through their own sources at the same time.
+class FileRangeSource : public ByteSource {
+ public:
+  // length == UINT64_MAX means "to the end of the file". `fd` is borrowed.
+  FileRangeSource(int fd, uint64_t offset, uint64_t length, std::string what);
+  size_t read(uint8_t* buf, size_t cap) override;
+  uint64_t skip(uint64_t n) override;
+
+ private:
+  int fd_;
+  uint64_t pos_;
+  uint64_t end_;
+  std::string what_;
+};
+
+// An open file descriptor with RAII; opened read-only with O_CLOEXEC.
+class File {
+ public:
+  explicit File(const std::string& path);
+  ~File();
+  File(const File&) = delete;
+  File& operator=(const File&) = delete;
+  int fd() const { return fd_; }
+  uint64_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  int fd_ = -1;
+  uint64_t size_ = 0;
+  std::string path_;
+};
+
+class MemorySource : public ByteSource {
+ public:
+  explicit MemorySource(std::string bytes) : bytes_(std::move(bytes)) {}
+  size_t read(uint8_t* buf, size_t cap) override;
+  uint64_t skip(uint64_t n) override;
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0;
+};
+
+// Hands out `prefix` first, then the rest of `inner`: lets a sniffer look at the first bytes
+// of a stream that cannot be rewound.
+class PrefixedSource : public ByteSource {
+ public:
+  PrefixedSource(std::vector<uint8_t> prefix, ByteSource& inner)
+      : prefix_(std::move(prefix)), inner_(inner) {}
+  size_t read(uint8_t* buf, size_t cap) override;
+
+ private:
+  std::vector<uint8_t> prefix_;
+  size_t pos_ = 0;
+  ByteSource& inner_;
+};
+
+// Tee that digests and counts every byte read through it (skips read through, so the
+// digest always covers the whole stream).
+class HashingSource : public ByteSource {
+ public:
+  HashingSource(ByteSource& inner, bool hash, DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
+  size_t read(uint8_t* buf, size_t cap) override;
+  uint64_t bytes() const { return bytes_; }
+  Digest finish() { return hasher_.finish(); }
+  bool hashing() const { return hash_; }
+
+ private:
+  ByteSource& inner_;
+  bool hash_;
+  Hasher hasher_;
+  uint64_t bytes_ = 0;
+};
+
+// Reads a whole (small) stream into a string, failing with kLimit beyond `cap` bytes.
+std::string read_all(ByteSource& src, size_t cap, const std::string& what);
+
+// Reads up to n bytes (fewer only at the end of the stream).
+std::vector<uint8_t> read_up_to(ByteSource& src, size_t n);
+
+}  // namespace layerscope

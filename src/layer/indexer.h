@@ -1,0 +1,30 @@
+// The per-layer job: one pass over a layer blob that verifies, decompresses and indexes it.
+//
+//   blob -> sha256 (as stored) -> sniff -> gzip | zstd | plain -> sha256 (diff_id) -> tar
+//        -> per-entry index + XXH3-128 of every regular file
+//
+// Everything streams through fixed buffers; a layer's content is never held in memory.
+// When the blob is stored uncompressed the one sha256 serves both digests.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "decode/byte_source.h"
+#include "layerscope/layer_index.h"
+
+namespace layerscope {
+
+struct IndexOptions {
+  bool verify = true;         // compute sha256 digests (compared by the caller)
+  bool hash_content = true;   // XXH3-128 of every regular file
+  DigestAlgorithm blob_algorithm = DigestAlgorithm::kSha256;
+  uint64_t max_tar_bytes = uint64_t{256} << 30;  // decompression-bomb guard: 256 GiB
+  uint64_t max_entries = 20'000'000;
+  uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
+};
+
+// `what` names the layer in errors ("layer 2 sha256:ab12…"). Throws layerscope::Error.
+LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOptions& options);
+
+}  // namespace layerscope

@@ -1,0 +1,128 @@
+// analyze(): the whole analysis as a sequence of narrated steps. Each step is one call into
+// the module that owns it; this file only decides the order and passes results along.
+#include "attrib/history_map.h"
+#include "attrib/instruction.h"
+#include "attrib/tree_summary.h"
+#include "layerscope/analysis.h"
+#include "layerscope/error.h"
+#include "pipeline/layer_jobs.h"
+#include "source/open_image.h"
+#include "util/parallel.h"
+
+namespace layerscope {
+
+namespace {
+
+IndexOptions index_options(const AnalyzeOptions& o) {
+  IndexOptions io;
+  io.verify = o.verify;
+  io.hash_content = o.hash_content;
+  io.max_tar_bytes = o.max_layer_bytes;
+  io.max_entries = o.max_entries;
+  return io;
+}
+
+// A compressed archive streams once; every blob-like member is indexed as it passes.
+MemberVisitor streaming_visitor(StreamedLayers& streamed, const IndexOptions& options) {
+  return [&streamed, options](const std::string& member, ByteSource& data, uint64_t) {
+    try {
+      streamed.done[member] = index_layer(data, member, options);
+    } catch (...) {
+      streamed.failed[member] = std::current_exception();
+    }
+  };
+}
+
+void check_config_against_layers(ImageConfig& config, const ResolvedImage& image, const std::string& what) {
+  if (image.info.layout == "docker-save-v1" && config.diff_ids.empty()) {
+    config.synthesized = true;
+    return;
+  }
+  if (config.diff_ids.size() != image.layers.size()) {
+    throw Error(ErrorKind::kFormat, what + ": the manifest lists " + std::to_string(image.layers.size()) +
+                                        " layers but the config has " + std::to_string(config.diff_ids.size()) +
+                                        " rootfs.diff_ids");
+  }
+}
+
+LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, const LayerChanges& changes,
+                         const ImageConfig& config, int history_index, bool verified) {
+  LayerReport r;
+  r.index = static_cast<int>(i);
+  r.digest = !idx.blob_digest.empty() ? idx.blob_digest : ref.digest;
+  r.diff_id = i < config.diff_ids.size() ? config.diff_ids[i] : idx.tar_digest;
+  if (r.digest.empty() && idx.compression == Compression::kNone) r.digest = r.diff_id;
+  r.media_type = ref.media_type;
+  r.compression = idx.compression;
+  r.compressed_bytes = idx.compressed_bytes;
+  r.tar_bytes = idx.tar_bytes;
+  r.content_bytes = idx.content_bytes;
+  r.entries = idx.entry_count;
+  r.files = idx.file_count;
+  r.added = changes.added;
+  r.modified = changes.modified;
+  r.deleted = changes.deleted;
+  r.overhead = {idx.header_bytes, idx.padding_bytes, idx.end_bytes, idx.other_data_bytes};
+  r.history_index = history_index;
+  if (history_index >= 0) {
+    r.created_by = config.history[history_index].created_by;
+    r.instruction = clean_instruction(r.created_by);
+  }
+  if (r.instruction.empty()) r.instruction = "(missing)";
+  r.verified = verified;
+  return r;
+}
+
+}  // namespace
+
+Analysis analyze(const AnalyzeOptions& options) {
+  Analysis a;
+  IndexOptions io = index_options(options);
+  unsigned jobs = options.jobs ? options.jobs : default_jobs();
+
+  // 1. Open the input and resolve which blobs make up the image (streaming compressed
+  //    archives through the layer indexer on the way).
+  StreamedLayers streamed;
+  OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform},
+                                  streaming_visitor(streamed, io));
+  ResolvedImage& image = opened.resolved;
+  a.image = image.info;
+  a.diagnostics = image.diagnostics;
+
+  // 2. Parse the config and check it describes the same number of layers.
+  const std::string config_what = opened.store->describe() + ": config " + a.image.config_digest.substr(0, 19);
+  a.image.config = parse_image_config(image.config_bytes, config_what);
+  check_config_against_layers(a.image.config, image, config_what);
+  if (a.image.platform.empty()) {
+    a.image.platform = a.image.config.os + "/" + a.image.config.architecture;
+    if (!a.image.config.variant.empty()) a.image.platform += "/" + a.image.config.variant;
+  }
+
+  // 3. Index every layer in parallel; verify sizes, digests and diff_ids.
+  a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, a.diagnostics);
+  if (a.image.config.synthesized) {
+    for (const auto& idx : a.indexes) a.image.config.diff_ids.push_back(idx.tar_digest);
+  }
+
+  // 4. Replay the layers in order: the final tree and what each layer added, changed, hid.
+  std::vector<const LayerIndex*> stack;
+  for (const auto& idx : a.indexes) stack.push_back(&idx);
+  a.merged = merge_layers(stack);
+  for (const auto& d : a.merged.diagnostics) a.diagnostics.push_back(d);
+
+  // 5. Attribute: history entries to layers, then per-layer and whole-image figures.
+  std::vector<int> history_of = map_history_to_layers(a.image.config.history, a.indexes.size());
+  for (size_t i = 0; i < a.indexes.size(); ++i) {
+    const LayerIndex& idx = a.indexes[i];
+    a.layers.push_back(layer_report(i, image.layers[i], idx, a.merged.layers[i], a.image.config, history_of[i],
+                                    options.verify && !a.image.config.synthesized));
+    a.totals.compressed_bytes += idx.compressed_bytes;
+    a.totals.tar_bytes += idx.tar_bytes;
+    a.totals.content_bytes += idx.content_bytes;
+  }
+  a.totals.layers = a.indexes.size();
+  summarize_tree(a.indexes, a.merged.tree, options.top_n, a.totals, a.largest_dirs, a.largest_files);
+  return a;
+}
+
+}  // namespace layerscope

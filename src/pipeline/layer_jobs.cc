@@ -1,0 +1,124 @@
+#include "pipeline/layer_jobs.h"
+
+#include "decode/compression.h"
+#include "layerscope/error.h"
+#include "util/digest.h"
+#include "util/parallel.h"
+
+namespace layerscope {
+
+std::string layer_label(size_t index, const LayerRef& ref, const ImageConfig& config) {
+  std::string id = ref.digest;
+  if (id.empty() && index < config.diff_ids.size()) id = config.diff_ids[index];
+  std::string label = "layer " + std::to_string(index);
+  if (!id.empty()) label += " " + short_digest(id);
+  if (id.empty() || ref.digest.empty()) label += " (" + ref.path + ")";
+  return label;
+}
+
+namespace {
+
+// Media type first: an unknown one is refused before any byte is read.
+void check_media_type(size_t i, const LayerRef& ref, const std::string& label) {
+  if (ref.media_type.empty()) return;
+  bool known = false;
+  compression_from_media_type(ref.media_type, &known);
+  if (!known) {
+    throw Error(ErrorKind::kUnsupported, label + ": unknown layer media type '" + ref.media_type + "'");
+  }
+}
+
+void verify_layer(size_t i, const LayerRef& ref, const ImageConfig& config, const LayerIndex& idx,
+                  const IndexOptions& options, const std::string& label, std::vector<Diagnostic>& diags) {
+  if (ref.size && *ref.size != idx.compressed_bytes) {
+    throw Error(ErrorKind::kDigest, label + ": blob is " + std::to_string(idx.compressed_bytes) +
+                                        " bytes, the manifest says " + std::to_string(*ref.size));
+  }
+  if (!ref.media_type.empty()) {
+    bool known = false;
+    Compression said = compression_from_media_type(ref.media_type, &known);
+    if (said != idx.compression) {
+      diags.push_back({"media-type-mismatch",
+                       "media type " + ref.media_type + " says " + compression_name(said) + " but the blob is " +
+                           compression_name(idx.compression),
+                       static_cast<int>(i), ""});
+    }
+  }
+  if (!options.verify) return;
+  if (!ref.digest.empty()) {
+    Digest want = parse_digest(ref.digest, label);
+    if (want.algorithm != DigestAlgorithm::kSha256 && idx.blob_digest.rfind("sha256:", 0) == 0) {
+      diags.push_back({"digest-not-verified", "blob digest uses " + std::string(digest_algorithm_name(want.algorithm)) +
+                                                  " and was streamed before it was known; not verified",
+                       static_cast<int>(i), ""});
+    } else if (want.str() != idx.blob_digest) {
+      throw Error(ErrorKind::kDigest, label + ": digest mismatch: the manifest says " + want.str() +
+                                          ", the blob hashes to " + idx.blob_digest);
+    }
+  }
+  if (i < config.diff_ids.size() && config.diff_ids[i] != idx.tar_digest) {
+    throw Error(ErrorKind::kDigest, label + ": diff_id mismatch: the config says " + config.diff_ids[i] +
+                                        ", the uncompressed layer hashes to " + idx.tar_digest);
+  }
+}
+
+}  // namespace
+
+std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
+                                     const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
+                                     std::vector<Diagnostic>& diagnostics) {
+  size_t n = image.layers.size();
+  std::vector<std::string> labels(n);
+  for (size_t i = 0; i < n; ++i) {
+    labels[i] = layer_label(i, image.layers[i], config);
+    check_media_type(i, image.layers[i], labels[i]);
+    if (!store.exists(image.layers[i].path)) {
+      throw Error(ErrorKind::kNotFound, labels[i] + ": blob '" + image.layers[i].path + "' is missing from " +
+                                            store.describe());
+    }
+  }
+  std::vector<LayerIndex> out(n);
+  std::vector<std::vector<Diagnostic>> per_layer(n);
+  auto errors = parallel_for(n, jobs, [&](size_t i) {
+    const LayerRef& ref = image.layers[i];
+    IndexOptions opts = options;
+    if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
+    if (store.sequential()) {
+      std::string key = store.canonical(ref.path);
+      auto bad = streamed.failed.find(key);
+      if (bad != streamed.failed.end()) std::rethrow_exception(bad->second);
+      auto good = streamed.done.find(key);
+      if (good == streamed.done.end()) {
+        throw Error(ErrorKind::kNotFound, labels[i] + ": blob '" + ref.path + "' was not found in the archive");
+      }
+      out[i] = good->second;
+    } else {
+      auto blob = store.open(ref.path);
+      out[i] = index_layer(*blob, labels[i], opts);
+    }
+    verify_layer(i, ref, config, out[i], opts, labels[i], per_layer[i]);
+  });
+  for (size_t i = 0; i < n; ++i) {
+    if (!errors[i]) continue;
+    try {
+      std::rethrow_exception(errors[i]);
+    } catch (Error& e) {
+      if (e.text().rfind("layer ", 0) != 0) e.with_context(labels[i]);
+      throw;
+    } catch (const std::bad_alloc&) {
+      throw Error(ErrorKind::kLimit, labels[i] + ": out of memory while indexing");
+    } catch (const std::exception& e) {
+      throw Error(ErrorKind::kInternal, labels[i] + ": " + e.what());
+    }
+  }
+  for (size_t i = 0; i < n; ++i) {
+    for (auto d : out[i].diagnostics) {
+      d.layer = static_cast<int>(i);
+      diagnostics.push_back(std::move(d));
+    }
+    for (auto& d : per_layer[i]) diagnostics.push_back(std::move(d));
+  }
+  return out;
+}
+
+}  // namespace layerscope

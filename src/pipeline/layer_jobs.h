@@ -1,0 +1,32 @@
+// Step 2 of analyze(): one indexing job per layer on a pool of `jobs` threads, then the
+// checks of what the manifest and config promised (media type, size, digest, diff_id).
+// Results land in slots by layer index, and the first failing layer (lowest index) is the
+// error reported, so the outcome is the same at any -j.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "layer/indexer.h"
+#include "layerscope/analysis.h"
+#include "source/resolved.h"
+
+namespace layerscope {
+
+// Members of a compressed archive indexed while it streamed by (keyed by member path).
+struct StreamedLayers {
+  std::map<std::string, LayerIndex> done;
+  std::map<std::string, std::exception_ptr> failed;
+};
+
+std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
+                                     const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
+                                     std::vector<Diagnostic>& diagnostics);
+
+// "layer 2 sha256:ab12cd34ef56" — the context every layer error starts with.
+std::string layer_label(size_t index, const LayerRef& ref, const ImageConfig& config);
+
+}  // namespace layerscope

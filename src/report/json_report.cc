@@ -1,0 +1,112 @@
+// The canonical JSON report. Key order is fixed (nlohmann::ordered_json keeps insertion
+// order), sizes are integer bytes, and nothing depends on the host or the clock, so the same
+// image gives the same bytes at any -j. docs/report.schema.json documents every field.
+#include <nlohmann/json.hpp>
+
+#include "layerscope/report.h"
+#include "layerscope_version.h"
+
+namespace layerscope {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json count_json(const ChangeCount& c) { return json{{"files", c.files}, {"bytes", c.bytes}}; }
+
+json image_json(const ImageInfo& im) {
+  const ImageConfig& c = im.config;
+  json cfg;
+  cfg["user"] = c.user;
+  cfg["working_dir"] = c.working_dir;
+  cfg["entrypoint"] = c.entrypoint;
+  cfg["cmd"] = c.cmd;
+  cfg["exposed_ports"] = c.exposed_ports;
+  cfg["healthcheck"] = c.has_healthcheck ? json{{"test", c.healthcheck_test}} : json(nullptr);
+  cfg["env_names"] = c.env_names;
+  json labels = json::object();
+  for (const auto& [k, v] : c.labels) labels[k] = v;
+  cfg["labels"] = labels;
+  cfg["created"] = c.created;
+  json j;
+  j["reference"] = im.reference;
+  j["transport"] = im.transport;
+  j["layout"] = im.layout;
+  j["name"] = im.name;
+  j["available"] = im.available;
+  j["platform"] = im.platform;
+  j["manifest_digest"] = im.manifest_digest;
+  j["config_digest"] = im.config_digest;
+  j["config"] = cfg;
+  return j;
+}
+
+json layer_json(const LayerReport& l) {
+  json j;
+  j["index"] = l.index;
+  j["digest"] = l.digest;
+  j["diff_id"] = l.diff_id;
+  j["media_type"] = l.media_type;
+  j["compression"] = compression_name(l.compression);
+  j["compressed_bytes"] = l.compressed_bytes;
+  j["tar_bytes"] = l.tar_bytes;
+  j["content_bytes"] = l.content_bytes;
+  j["entries"] = l.entries;
+  j["files"] = l.files;
+  j["added"] = count_json(l.added);
+  j["modified"] = count_json(l.modified);
+  j["deleted"] = count_json(l.deleted);
+  j["overhead"] = {{"tar_headers", l.overhead.tar_headers},
+                   {"tar_padding", l.overhead.tar_padding},
+                   {"tar_end", l.overhead.tar_end},
+                   {"other_data", l.overhead.other_data}};
+  j["created_by"] = l.created_by;
+  j["instruction"] = l.instruction;
+  j["history_index"] = l.history_index;
+  j["verified"] = l.verified;
+  return j;
+}
+
+json path_list(const std::vector<PathBytes>& v, bool with_layer) {
+  json arr = json::array();
+  for (const auto& p : v) {
+    json j{{"path", p.path}, {"bytes", p.bytes}};
+    if (with_layer) j["layer"] = p.layer;
+    else j["files"] = p.files;
+    arr.push_back(j);
+  }
+  return arr;
+}
+
+}  // namespace
+
+std::string render_json(const Analysis& a) {
+  json j;
+  j["schema_version"] = kJsonSchemaVersion;
+  j["tool"] = {{"name", "layerscope"}, {"version", LAYERSCOPE_VERSION}};
+  j["image"] = image_json(a.image);
+  const Totals& t = a.totals;
+  j["totals"] = {{"layers", t.layers},         {"compressed_bytes", t.compressed_bytes},
+                 {"tar_bytes", t.tar_bytes},   {"content_bytes", t.content_bytes},
+                 {"final_bytes", t.final_bytes}, {"files", t.files},
+                 {"dirs", t.dirs},             {"symlinks", t.symlinks},
+                 {"hardlinks", t.hardlinks},   {"other_entries", t.other}};
+  json layers = json::array();
+  for (const auto& l : a.layers) layers.push_back(layer_json(l));
+  j["layers"] = layers;
+  json history = json::array();
+  for (const auto& h : a.image.config.history) {
+    history.push_back({{"created_by", h.created_by}, {"empty_layer", h.empty_layer}, {"layer", h.layer}});
+  }
+  j["history"] = history;
+  j["largest_directories"] = path_list(a.largest_dirs, false);
+  j["largest_files"] = path_list(a.largest_files, true);
+  json diags = json::array();
+  for (const auto& d : a.diagnostics) {
+    diags.push_back({{"code", d.code}, {"message", d.message}, {"layer", d.layer}, {"path", d.path}});
+  }
+  j["diagnostics"] = diags;
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace layerscope

@@ -1,0 +1,109 @@
+// The human report of `layerscope analyze`: where the bytes are, layer by layer. Sizes are
+// SI (1 MB = 1,000,000 bytes, as `docker images` prints them).
+#include <fmt/format.h>
+
+#include "layerscope/report.h"
+#include "layerscope_version.h"
+#include "report/text_util.h"
+#include "util/digest.h"
+#include "util/units.h"
+
+namespace layerscope {
+
+namespace {
+
+std::string files_and_bytes(const ChangeCount& c) {
+  if (c.files == 0 && c.bytes == 0) return "-";
+  return group_thousands(c.files) + " " + human_bytes(c.bytes);
+}
+
+void header(std::string& out, const Analysis& a) {
+  const ImageInfo& im = a.image;
+  out += fmt::format("Image      {}\n", im.reference);
+  std::string name = im.name.empty() ? "(untagged)" : im.name;
+  out += fmt::format("           {}  {}  {} / {}\n", name, im.platform, im.transport, im.layout);
+  if (im.available.size() > 1) {
+    std::string list;
+    for (const auto& x : im.available) list += (list.empty() ? "" : ", ") + x;
+    out += fmt::format("           analysed 1 of {}: {}\n", im.available.size(), fit(list, 100));
+  }
+  const ImageConfig& c = im.config;
+  std::string user = c.user.empty() ? "root (no USER)" : c.user;
+  out += fmt::format("Config     {}  user: {}  healthcheck: {}\n", short_digest(im.config_digest), user,
+                     c.has_healthcheck ? "yes" : "none");
+}
+
+void sizes(std::string& out, const Analysis& a) {
+  const Totals& t = a.totals;
+  out += "\nSizes (1 MB = 1,000,000 bytes)\n";
+  auto row = [&](const char* label, uint64_t v, const std::string& note) {
+    out += fmt::format("  {:<22}{:>10}   {}\n", label, human_bytes(v), note);
+  };
+  row("pull (compressed)", t.compressed_bytes, group_thousands(t.compressed_bytes) + " bytes in " +
+                                                   std::to_string(t.layers) + " layer blobs");
+  row("uncompressed layers", t.tar_bytes, "tar streams, headers and padding included");
+  row("content", t.content_bytes, "file bytes in all layers (the size `docker images` shows)");
+  row("final filesystem", t.final_bytes, group_thousands(t.files) + " files visible in the final tree");
+  uint64_t hidden = t.content_bytes >= t.final_bytes ? t.content_bytes - t.final_bytes : 0;
+  row("hidden by later layers", hidden, "shipped, but deleted or overwritten above (" + percent(hidden, t.content_bytes) + ")");
+}
+
+void layers(std::string& out, const Analysis& a) {
+  out += "\nLayers\n";
+  out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", "#", "digest", "compressed", "content",
+                     "added", "modified", "deleted", "instruction");
+  for (const auto& l : a.layers) {
+    out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", l.index, short_digest(l.digest),
+                       human_bytes(l.compressed_bytes), human_bytes(l.content_bytes), files_and_bytes(l.added),
+                       files_and_bytes(l.modified), files_and_bytes(l.deleted), fit(l.instruction, 72));
+  }
+  size_t empty = 0;
+  for (const auto& h : a.image.config.history) empty += h.empty_layer;
+  if (empty) {
+    out += fmt::format("  ({} history entries such as ENV, LABEL, CMD made no layer and are not listed)\n", empty);
+  }
+}
+
+void largest(std::string& out, const Analysis& a) {
+  if (!a.largest_dirs.empty()) {
+    out += "\nLargest directories (final tree)\n";
+    for (const auto& d : a.largest_dirs) {
+      out += fmt::format("  {:>10}  {:>6}  {:>8} files  {}\n", human_bytes(d.bytes), percent(d.bytes, a.totals.final_bytes),
+                         group_thousands(d.files), fit(d.path, 100));
+    }
+  }
+  if (!a.largest_files.empty()) {
+    out += "\nLargest files (final tree)\n";
+    for (const auto& f : a.largest_files) {
+      out += fmt::format("  {:>10}  layer {:<3} {}\n", human_bytes(f.bytes), f.layer, fit(f.path, 100));
+    }
+  }
+}
+
+void diagnostics(std::string& out, const Analysis& a) {
+  if (a.diagnostics.empty()) return;
+  out += "\nNotes\n";
+  size_t shown = 0;
+  for (const auto& d : a.diagnostics) {
+    if (++shown > 20) {
+      out += fmt::format("  … and {} more (see --format json)\n", a.diagnostics.size() - 20);
+      break;
+    }
+    std::string where = d.layer >= 0 ? "layer " + std::to_string(d.layer) + ": " : "";
+    out += fmt::format("  [{}] {}{}\n", d.code, where, fit(d.message, 140));
+  }
+}
+
+}  // namespace
+
+std::string render_text(const Analysis& a) {
+  std::string out;
+  header(out, a);
+  sizes(out, a);
+  layers(out, a);
+  largest(out, a);
+  diagnostics(out, a);
+  return out;
+}
+
+}  // namespace layerscope
