@@ -2,14 +2,19 @@
 // Everything else lives in layerscope_core.
 #include <CLI/CLI.hpp>
 #include <cstdio>
-#include <iostream>
 #include <new>
 
-#include "cli/commands.h"
+#include "cli/command.h"
 #include "layerscope/error.h"
 #include "layerscope_version.h"
 
 namespace {
+
+// The commands, in the order `--help` lists them.
+constexpr layerscope::cli::CommandFactory kCommands[] = {
+    layerscope::cli::make_analyze_command,
+    layerscope::cli::make_tree_command,
+};
 
 // One line on stderr, whatever the message holds.
 void print_error(const std::string& text) {
@@ -26,7 +31,8 @@ int main(int argc, char** argv) {
   CLI::App app{"layerscope " LAYERSCOPE_VERSION " — where the bytes of a container image go"};
   app.set_version_flag("--version", LAYERSCOPE_VERSION);
   app.require_subcommand(1);
-  layerscope::cli::Commands commands(app);
+  std::vector<std::unique_ptr<layerscope::cli::Command>> commands;
+  for (auto make : kCommands) commands.push_back(make(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -40,7 +46,11 @@ int main(int argc, char** argv) {
     return layerscope::kExitUsage;
   }
   try {
-    return commands.run();
+    for (auto& c : commands) {
+      if (c->app()->parsed()) return c->run();
+    }
+    print_error("no command given");
+    return layerscope::kExitUsage;
   } catch (const layerscope::Error& e) {
     print_error(e.text());
     return layerscope::exit_code_for(e.kind());

@@ -1,0 +1,35 @@
+#include "cli/command.h"
+#include "layerscope/report.h"
+
+namespace layerscope::cli {
+
+namespace {
+
+class AnalyzeCommand : public Command {
+ public:
+  explicit AnalyzeCommand(CLI::App& parent) {
+    app_ = parent.add_subcommand("analyze", "Report where an image's bytes are, layer by layer");
+    image_.add_to(app_);
+    app_->add_option("--format", format_, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+    app_->add_option("--top", image_.analyze.top_n, "How many of the largest files and directories to list");
+    app_->add_option("-o,--output", output_, "Write the report to this file instead of stdout");
+  }
+  CLI::App* app() const override { return app_; }
+  int run() override {
+    Analysis a = analyze(image_.resolve(image_.analyze.reference));
+    write_output(output_, format_ == "json" ? render_json(a) : render_text(a));
+    return 0;
+  }
+
+ private:
+  CLI::App* app_;
+  ImageOptions image_;
+  std::string format_ = "text";
+  std::string output_;
+};
+
+}  // namespace
+
+std::unique_ptr<Command> make_analyze_command(CLI::App& app) { return std::make_unique<AnalyzeCommand>(app); }
+
+}  // namespace layerscope::cli

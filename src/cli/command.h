@@ -1,0 +1,41 @@
+// One subcommand of the CLI. Each command lives in its own cmd_*.cc file, registers its
+// options on construction and, when chosen, runs and returns the exit code. Commands only
+// parse, call the library and render; the work happens in layerscope_core.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "layerscope/analysis.h"
+
+namespace layerscope::cli {
+
+class Command {
+ public:
+  virtual ~Command() = default;
+  virtual CLI::App* app() const = 0;
+  virtual int run() = 0;
+};
+
+// The options every command that reads an image shares.
+struct ImageOptions {
+  AnalyzeOptions analyze;
+  bool no_verify = false;
+  std::string max_layer_size;
+
+  void add_to(CLI::App* cmd, bool positional_required = true);
+  // Applies the string options (sizes) to `analyze`; throws Error(kUsage) on bad values.
+  AnalyzeOptions resolve(const std::string& reference) const;
+};
+
+// Writes to stdout, or to `path` when not empty or "-".
+void write_output(const std::string& path, const std::string& text);
+
+using CommandFactory = std::unique_ptr<Command> (*)(CLI::App&);
+
+std::unique_ptr<Command> make_analyze_command(CLI::App& app);
+std::unique_ptr<Command> make_tree_command(CLI::App& app);
+
+}  // namespace layerscope::cli
