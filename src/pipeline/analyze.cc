@@ -5,6 +5,7 @@
 #include "attrib/tree_summary.h"
 #include "layerscope/analysis.h"
 #include "layerscope/error.h"
+#include "pipeline/analyze_opened.h"
 #include "pipeline/layer_jobs.h"
 #include "source/open_image.h"
 #include "util/parallel.h"
@@ -76,15 +77,18 @@ LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, c
 }  // namespace
 
 Analysis analyze(const AnalyzeOptions& options) {
-  Analysis a;
-  IndexOptions io = index_options(options);
-  unsigned jobs = options.jobs ? options.jobs : default_jobs();
-
   // 1. Open the input and resolve which blobs make up the image (streaming compressed
   //    archives through the layer indexer on the way).
   StreamedLayers streamed;
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform},
-                                  streaming_visitor(streamed, io));
+                                  streaming_visitor(streamed, index_options(options)));
+  return analyze_opened(opened, streamed, options);
+}
+
+Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, const AnalyzeOptions& options) {
+  Analysis a;
+  IndexOptions io = index_options(options);
+  unsigned jobs = options.jobs ? options.jobs : default_jobs();
   ResolvedImage& image = opened.resolved;
   a.image = image.info;
   a.diagnostics = image.diagnostics;

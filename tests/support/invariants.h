@@ -1,0 +1,32 @@
+// The accounting invariant (DESIGN.md), checked on every report a test produces:
+// per layer, file bytes + labelled overhead == tar bytes, added + modified == the layer's
+// files; the layers add up to the totals; the final tree never holds more than was shipped.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include "layerscope/analysis.h"
+
+namespace lstest {
+
+inline void expect_accounting(const layerscope::Analysis& a) {
+  uint64_t compressed = 0, tar = 0, content = 0;
+  for (const auto& l : a.layers) {
+    EXPECT_EQ(l.content_bytes + l.overhead.tar_headers + l.overhead.tar_padding + l.overhead.tar_end +
+                  l.overhead.other_data,
+              l.tar_bytes)
+        << "layer " << l.index;
+    EXPECT_EQ(l.added.files + l.modified.files, l.files) << "layer " << l.index;
+    EXPECT_EQ(l.added.bytes + l.modified.bytes, l.content_bytes) << "layer " << l.index;
+    compressed += l.compressed_bytes;
+    tar += l.tar_bytes;
+    content += l.content_bytes;
+  }
+  EXPECT_EQ(a.totals.layers, a.layers.size());
+  EXPECT_EQ(a.totals.compressed_bytes, compressed);
+  EXPECT_EQ(a.totals.tar_bytes, tar);
+  EXPECT_EQ(a.totals.content_bytes, content);
+  EXPECT_LE(a.totals.final_bytes, a.totals.content_bytes);
+}
+
+}  // namespace lstest

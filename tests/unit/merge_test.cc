@@ -1,0 +1,110 @@
+#include <gtest/gtest.h>
+
+#include "layer/indexer.h"
+#include "layerscope/merge.h"
+#include "support/image_builder.h"
+
+using namespace layerscope;
+
+namespace {
+
+LayerIndex idx(const lstest::TarBuilder& b) {
+  MemorySource src(b.finish());
+  return index_layer(src, "test", IndexOptions{});
+}
+
+MergeResult merge(const std::vector<LayerIndex>& layers) {
+  std::vector<const LayerIndex*> ptrs;
+  for (const auto& l : layers) ptrs.push_back(&l);
+  return merge_layers(ptrs);
+}
+
+}  // namespace
+
+TEST(Merge, AddedModifiedDeletedFollowTheLowerTree) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().dir("etc").file("etc/a", "12345").file("etc/b", "123")));
+  ls.push_back(idx(lstest::TarBuilder().file("etc/a", "1234567").file("etc/c", "1").whiteout("etc/b")));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.layers[1].added.files, 1u);
+  EXPECT_EQ(m.layers[1].added.bytes, 1u);
+  EXPECT_EQ(m.layers[1].modified.files, 1u);
+  EXPECT_EQ(m.layers[1].modified.bytes, 7u);
+  EXPECT_EQ(m.layers[1].deleted.files, 1u);
+  EXPECT_EQ(m.layers[1].deleted.bytes, 3u);
+  EXPECT_EQ(m.tree.find("etc/b"), nullptr);
+  ASSERT_NE(m.tree.find("etc/a"), nullptr);
+  EXPECT_EQ(m.tree.find("etc/a")->layer, 1);
+  ASSERT_EQ(m.shadows.size(), 2u);  // etc/a overwritten, etc/b deleted
+}
+
+TEST(Merge, WhiteoutRemovesAWholeDirectory) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("app/x", "0123456789").file("app/sub/y", "01234")));
+  ls.push_back(idx(lstest::TarBuilder().whiteout("app")));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.layers[1].deleted.files, 2u);
+  EXPECT_EQ(m.layers[1].deleted.bytes, 15u);
+  EXPECT_EQ(m.tree.find("app"), nullptr);
+}
+
+TEST(Merge, OpaqueHidesOnlyLowerContents) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("opt/a", "aa").file("opt/b", "bbb")));
+  // The new file comes BEFORE the marker in tar order: it must survive all the same.
+  ls.push_back(idx(lstest::TarBuilder().dir("opt").file("opt/c", "c").opaque("opt")));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.layers[1].deleted.files, 2u);
+  EXPECT_EQ(m.layers[1].deleted.bytes, 5u);
+  EXPECT_EQ(m.tree.find("opt/a"), nullptr);
+  EXPECT_NE(m.tree.find("opt/c"), nullptr);
+}
+
+TEST(Merge, WhiteoutAndReAddInOneLayerCountsAsModified) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("thing", std::string(40, 't'))));
+  ls.push_back(idx(lstest::TarBuilder().whiteout("thing").dir("thing").file("thing/inner", std::string(30, 'i'))));
+  ls.push_back(idx(lstest::TarBuilder().file("thing", std::string(40, 't'))));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.layers[1].deleted.files, 1u);
+  EXPECT_EQ(m.layers[1].added.files, 1u);  // thing/inner did not exist below
+  // Layer 2 puts a file where a directory was: the directory and its file are replaced.
+  EXPECT_EQ(m.layers[2].modified.files, 1u);
+  const TreeNode* n = m.tree.find("thing");
+  ASSERT_NE(n, nullptr);
+  EXPECT_EQ(n->kind, EntryKind::kFile);
+  EXPECT_TRUE(n->children.empty());
+}
+
+TEST(Merge, DuplicateEntryInOneLayerLastWins) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("dup", std::string(10, 'a')).file("dup", std::string(20, 'b'))));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.layers[0].added.files, 2u);
+  EXPECT_EQ(m.layers[0].added.bytes, 30u);
+  const TreeNode* n = m.tree.find("dup");
+  EXPECT_EQ(ls[0].entries[n->entry].size, 20u);
+  ASSERT_EQ(m.shadows.size(), 1u);
+  EXPECT_EQ(m.shadows[0].reason, ShadowReason::kDuplicate);
+}
+
+TEST(Merge, WhiteoutOfAMissingPathIsADiagnosticNotAnError) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("x", "1")));
+  ls.push_back(idx(lstest::TarBuilder().whiteout("nothere")));
+  MergeResult m = merge(ls);
+  ASSERT_EQ(m.diagnostics.size(), 1u);
+  EXPECT_EQ(m.diagnostics[0].code, "whiteout-missing-target");
+  EXPECT_EQ(m.layers[1].deleted.files, 0u);
+}
+
+TEST(Merge, MetadataOnlyRewriteIsAnOverwriteWithTheSameHash) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("s", "secret", 0644)));
+  ls.push_back(idx(lstest::TarBuilder().file("s", "secret", 0600)));
+  MergeResult m = merge(ls);
+  ASSERT_EQ(m.shadows.size(), 1u);
+  EXPECT_EQ(m.shadows[0].reason, ShadowReason::kOverwritten);
+  EXPECT_EQ(ls[0].entries[0].hash, ls[1].entries[0].hash);
+  EXPECT_NE(ls[0].entries[0].mode, ls[1].entries[0].mode);
+}

@@ -1,0 +1,124 @@
+#include <gtest/gtest.h>
+
+#include "layerscope/error.h"
+#include "layerscope/report.h"
+#include "pipeline/analyze_opened.h"
+#include "source/memory_store.h"
+#include "support/image_builder.h"
+#include "support/invariants.h"
+
+using namespace layerscope;
+
+namespace {
+
+Analysis run(lstest::OciImage& img, unsigned jobs = 2, bool verify = true) {
+  OpenedImage opened;
+  opened.store = std::make_unique<MemoryStore>(std::move(img.store));
+  opened.resolved = resolve_oci_layout(*opened.store, {});
+  AnalyzeOptions o;
+  o.jobs = jobs;
+  o.verify = verify;
+  StreamedLayers none;
+  return analyze_opened(opened, none, o);
+}
+
+std::vector<lstest::LayerSpec> three_layers() {
+  return {
+      {lstest::TarBuilder().dir("etc").file("etc/passwd", "root\n").file("big", std::string(100000, 'b')).finish(), "gzip"},
+      {lstest::TarBuilder().file("etc/passwd", "root\napp\n").whiteout("big").finish(), "zstd"},
+      {lstest::TarBuilder().file("app/main.py", "print(1)\n").finish(true), "none"},
+  };
+}
+
+}  // namespace
+
+TEST(Pipeline, ComputesLayerFiguresAndTotals) {
+  lstest::OciImage img;
+  lstest::build_oci(img, three_layers(), "\"User\":\"app\"");
+  Analysis a = run(img);
+  lstest::expect_accounting(a);
+  ASSERT_EQ(a.layers.size(), 3u);
+  EXPECT_EQ(a.layers[0].compression, Compression::kGzip);
+  EXPECT_EQ(a.layers[1].compression, Compression::kZstd);
+  EXPECT_EQ(a.layers[2].compression, Compression::kNone);
+  EXPECT_EQ(a.layers[1].deleted.bytes, 100000u);
+  EXPECT_EQ(a.layers[1].modified.files, 1u);
+  EXPECT_EQ(a.totals.files, 2u);
+  EXPECT_EQ(a.totals.final_bytes, 9u + 9u);
+  EXPECT_EQ(a.totals.content_bytes, 5u + 100000u + 9u + 9u);
+  EXPECT_TRUE(a.layers[0].verified);
+  EXPECT_EQ(a.image.config.user, "app");
+}
+
+TEST(Pipeline, OutputIsIdenticalAtAnyJobCount) {
+  lstest::OciImage a1, a2;
+  lstest::build_oci(a1, three_layers());
+  lstest::build_oci(a2, three_layers());
+  EXPECT_EQ(render_json(run(a1, 1)), render_json(run(a2, 8)));
+}
+
+TEST(Pipeline, BlobDigestMismatchNamesTheLayer) {
+  lstest::OciImage img;
+  lstest::build_oci(img, three_layers());
+  // Replace layer 1's bytes while keeping its name: the content no longer matches.
+  std::string path = "blobs/sha256/" + img.layer_digests[1].substr(7);
+  std::string other = lstest::zstd(lstest::TarBuilder().file("etc/passwd", "root\nevil\n").finish());
+  img.store.put(path, other);
+  try {
+    run(img);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kDigest);
+    EXPECT_EQ(exit_code_for(e.kind()), 3);
+    EXPECT_EQ(e.text().rfind("layer 1 sha256:", 0), 0u) << e.text();
+  }
+}
+
+TEST(Pipeline, NoVerifySkipsDigestChecks) {
+  lstest::OciImage img;
+  lstest::build_oci(img, three_layers());
+  std::string path = "blobs/sha256/" + img.layer_digests[2].substr(7);
+  std::string tampered = lstest::TarBuilder().file("app/main.py", "print(2)\n").finish(true);
+  img.store.put(path, tampered);
+  Analysis a = run(img, 2, false);
+  EXPECT_FALSE(a.layers[2].verified);
+}
+
+TEST(Pipeline, UnknownMediaTypeIsRefused) {
+  auto layers = three_layers();
+  layers[0].media_type = "application/vnd.example.unknown";
+  lstest::OciImage img;
+  lstest::build_oci(img, layers);
+  try {
+    run(img);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kUnsupported);
+    EXPECT_NE(e.text().find("layer 0"), std::string::npos);
+  }
+}
+
+TEST(Pipeline, MissingBlobIsNotFound) {
+  lstest::OciImage img;
+  lstest::build_oci(img, three_layers());
+  lstest::OciImage copy;
+  // Rebuild the store without layer 2's blob.
+  MemoryStore pruned;
+  for (const auto& f : {std::string("index.json"), std::string("oci-layout")}) pruned.put(f, img.store.read_small(f));
+  for (const auto& d : {img.manifest_digest, img.config_digest, img.layer_digests[0], img.layer_digests[1]}) {
+    pruned.put("blobs/sha256/" + d.substr(7), img.store.read_small("blobs/sha256/" + d.substr(7)));
+  }
+  img.store = std::move(pruned);
+  EXPECT_THROW(run(img), Error);
+}
+
+TEST(Pipeline, MediaTypeThatDisagreesWithTheBytesIsADiagnostic) {
+  auto layers = three_layers();
+  layers[2].media_type = "application/vnd.oci.image.layer.v1.tar+gzip";  // but it is plain
+  lstest::OciImage img;
+  lstest::build_oci(img, layers);
+  Analysis a = run(img);
+  bool found = false;
+  for (const auto& d : a.diagnostics) found |= d.code == "media-type-mismatch" && d.layer == 2;
+  EXPECT_TRUE(found);
+}

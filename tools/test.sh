@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test through ctest: the Release build
+# first, then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+#   tools/test.sh            everything (what CI runs)
+#   tools/test.sh --quick    Release build only, no sanitizer pass
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+quick=0
+[ "${1:-}" = "--quick" ] && quick=1
+
+tools/deps.sh --test
+jobs=$(nproc)
+
+echo "== Release build and tests"
+tools/build.sh "$root/build"
+(cd build && ctest --output-on-failure -j "$jobs")
+
+if [ $quick -eq 0 ]; then
+  echo "== ASan + UBSan build and tests"
+  tools/build.sh "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERSCOPE_SANITIZE=address,undefined
+  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+     ctest --output-on-failure -j "$jobs" -LE no-sanitizer)
+fi
+echo "== all tests passed"
