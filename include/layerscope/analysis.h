@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "layerscope/image.h"
+#include "layerscope/layer_cache.h"
 #include "layerscope/layer_index.h"
 #include "layerscope/merge.h"
 #include "layerscope/types.h"
@@ -24,6 +25,7 @@ struct AnalyzeOptions {
   uint64_t max_layer_bytes = uint64_t{256} << 30;
   uint64_t max_entries = 20'000'000;
   size_t top_n = 15;      // largest files / directories to list
+  LayerCache* cache = nullptr;  // optional: reuse per-layer results keyed by digest
 };
 
 struct LayerOverhead {
@@ -69,6 +71,25 @@ struct PathBytes {
   int layer = -1;     // for files: the layer that wrote it
 };
 
+// dive-compatible efficiency (../shared/DIVE-COMPAT.md) and layerscope's own figure.
+struct InefficientPath {
+  std::string path;  // absolute
+  uint64_t cumulative_bytes = 0;
+  uint64_t count = 0;
+};
+
+struct Efficiency {
+  double score = 1.0;
+  uint64_t wasted_bytes = 0;
+  double user_wasted_percent = 0;  // may be NaN (0/0) or +Inf (x/0), exactly as dive computes it
+  uint64_t image_bytes = 0;        // dive's image size (Σ layer sizes)
+  uint64_t user_bytes = 0;         // Σ sizes of layers 1..n-1
+  std::vector<uint64_t> layer_bytes;
+  std::vector<InefficientPath> inefficient_paths;  // cumulative desc, then path
+  uint64_t reclaimable_bytes = 0;  // bytes a rebuild could avoid, each counted once
+  std::vector<Diagnostic> diagnostics;  // where dive's own algorithm would misbehave
+};
+
 struct Analysis {
   ImageInfo image;
   std::vector<LayerReport> layers;
@@ -76,6 +97,7 @@ struct Analysis {
   std::vector<PathBytes> largest_dirs;
   std::vector<PathBytes> largest_files;
   std::vector<Diagnostic> diagnostics;
+  Efficiency efficiency;
 
   // The full data behind the summary, for tree browsing and the analyses built on top.
   std::vector<LayerIndex> indexes;

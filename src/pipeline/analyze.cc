@@ -103,7 +103,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   }
 
   // 3. Index every layer in parallel; verify sizes, digests and diff_ids.
-  a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, a.diagnostics);
+  a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, options.cache, a.diagnostics);
   if (a.image.config.synthesized) {
     for (const auto& idx : a.indexes) a.image.config.diff_ids.push_back(idx.tar_digest);
   }

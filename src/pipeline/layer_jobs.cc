@@ -62,11 +62,33 @@ void verify_layer(size_t i, const LayerRef& ref, const ImageConfig& config, cons
   }
 }
 
+// A layer is identified by its blob digest when the manifest gives one, else by its diff_id
+// (docker-save layers are stored uncompressed, so the two are the same bytes). Options that
+// change what an index holds are part of the key.
+std::string cache_key(const LayerRef& ref, const ImageConfig& config, size_t i, const IndexOptions& o) {
+  std::string id = ref.digest;
+  if (id.empty() && i < config.diff_ids.size()) id = config.diff_ids[i];
+  if (id.empty()) return "";
+  return id + (o.hash_content ? "" : ";nohash");
+}
+
+const LayerIndex& streamed_result(const BlobStore& store, const StreamedLayers& streamed, const LayerRef& ref,
+                                   const std::string& label) {
+  std::string member = store.canonical(ref.path);
+  auto bad = streamed.failed.find(member);
+  if (bad != streamed.failed.end()) std::rethrow_exception(bad->second);
+  auto good = streamed.done.find(member);
+  if (good == streamed.done.end()) {
+    throw Error(ErrorKind::kNotFound, label + ": blob '" + ref.path + "' was not found in the archive");
+  }
+  return good->second;
+}
+
 }  // namespace
 
 std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
-                                     std::vector<Diagnostic>& diagnostics) {
+                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics) {
   size_t n = image.layers.size();
   std::vector<std::string> labels(n);
   for (size_t i = 0; i < n; ++i) {
@@ -83,20 +105,20 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     const LayerRef& ref = image.layers[i];
     IndexOptions opts = options;
     if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
+    std::string key = cache && !store.sequential() ? cache_key(ref, config, i, opts) : "";
+    bool from_cache = false;
     if (store.sequential()) {
-      std::string key = store.canonical(ref.path);
-      auto bad = streamed.failed.find(key);
-      if (bad != streamed.failed.end()) std::rethrow_exception(bad->second);
-      auto good = streamed.done.find(key);
-      if (good == streamed.done.end()) {
-        throw Error(ErrorKind::kNotFound, labels[i] + ": blob '" + ref.path + "' was not found in the archive");
-      }
-      out[i] = good->second;
+      out[i] = streamed_result(store, streamed, ref, labels[i]);
+    } else if (auto hit = key.empty() ? std::nullopt : cache->get(key)) {
+      out[i] = std::move(*hit);
+      from_cache = true;
     } else {
       auto blob = store.open(ref.path);
       out[i] = index_layer(*blob, labels[i], opts);
     }
     verify_layer(i, ref, config, out[i], opts, labels[i], per_layer[i]);
+    // Only verified results are worth remembering: the key promises these bytes.
+    if (!key.empty() && !from_cache && opts.verify) cache->put(key, out[i]);
   });
   for (size_t i = 0; i < n; ++i) {
     if (!errors[i]) continue;

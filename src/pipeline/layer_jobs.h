@@ -24,7 +24,7 @@ struct StreamedLayers {
 
 std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
-                                     std::vector<Diagnostic>& diagnostics);
+                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics);
 
 // "layer 2 sha256:ab12cd34ef56" — the context every layer error starts with.
 std::string layer_label(size_t index, const LayerRef& ref, const ImageConfig& config);
