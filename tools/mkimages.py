@@ -255,10 +255,6 @@ def segments_chunks(segs):
             yield from repeat_chunks(param, size)
 
 
-def segments_bytes(segs):
-    return b"".join(bytes(c) for c in segments_chunks(segs))
-
-
 # --------------------------------------------------------------------------------------------
 # gzip / zstd
 
@@ -325,8 +321,6 @@ def tar_header(name, ttype, mode, uid, gid, size, linkname, fmt):
         return ti.tobuf(tarfile.GNU_FORMAT, "utf-8", "surrogateescape")
     if fmt == "ustar":
         return ti.tobuf(tarfile.USTAR_FORMAT, "utf-8", "surrogateescape")
-    if fmt == "paxonly":
-        return ti.tobuf(tarfile.PAX_FORMAT, "utf-8", "surrogateescape")
     if fmt != "pax":
         raise SpecError("unknown tar format %r" % fmt)
     # Go-like: USTAR (with prefix split) when everything is ASCII and fits, PAX otherwise.
@@ -499,7 +493,7 @@ def gen_tree(g, where):
 
     def add_file(path, size, fl):
         rel = path[len(root) + 1:]  # content depends on the seed and the path below root only
-        segs = fill_segments(fl, size, seed + ":" + rel)
+        segs = fill_segments(fl, size, seed + ":" + rel, 1024)
         files.append({"path": path, "kind": "file", "mode": fmode, "uid": uid, "gid": gid,
                       "segs": segs, "target": "", "fmt": None})
 
@@ -547,7 +541,7 @@ def gen_files(g, where):
     for n in names:
         path = d + "/" + n + suffix
         size = rng.between(lo, hi)
-        segs = fill_segments(fill, size, seed + ":" + n + suffix)
+        segs = fill_segments(fill, size, seed + ":" + n + suffix, 1024)
         out.append({"path": path, "kind": "file", "mode": mode, "uid": int(g.get("uid", 0)),
                     "gid": int(g.get("gid", 0)), "segs": segs, "target": "", "fmt": None})
     if g.get("sort", True):
@@ -1054,7 +1048,6 @@ class Ctx:
         self.config_ref = None
         self.config_digest = None
         self.manifest_digest = None
-        self.member_offsets = {}
 
 
 def layer_comps(out, n):
@@ -1068,6 +1061,9 @@ def layer_comps(out, n):
 
 
 def mutations(out, stage):
+    for m in out.get("mutate", []):
+        if m.get("op") not in MUTATION_STAGE:
+            raise SpecError("%s: unknown mutation %r" % (out["path"], m.get("op")))
     return [m for m in out.get("mutate", []) if MUTATION_STAGE[m["op"]] == stage]
 
 
@@ -1233,8 +1229,9 @@ def full_ref(tag):
 
 def write_docker_legacy(images, out):
     """Pre-25 `docker save` (sorted walk order, `<v1id>/{VERSION,json,layer.tar}`), or with
-    layer_symlinks the skopeo/podman variant: `<diffid>.tar` at the top and `<v1id>/layer.tar`
-    a symlink to it, mode 0444, written in skopeo's order."""
+    layer_symlinks the skopeo/podman variant (containers/image docker/internal/tarfile):
+    `<diffid>.tar` at the top, named by manifest.json, and `<v1id>/layer.tar` a symlink to
+    it for old readers; mode 0444, written in skopeo's order."""
     ctx = Ctx()
     symlinks = out.get("layer_symlinks", False)
     fmode = 0o444 if symlinks else 0o644
@@ -1251,7 +1248,8 @@ def write_docker_legacy(images, out):
             diffhex = sha256hex(prep.blobs[i])
             ref = "%s/layer.tar" % v1id
             data_path = ("%s.tar" % diffhex) if symlinks else ref
-            layer_refs.append(ref)
+            # skopeo's manifest.json names the top-level <diffid>.tar files, not the symlinks
+            layer_refs.append(data_path)
             if ref not in files:
                 if symlinks:
                     if data_path not in files:
@@ -1267,7 +1265,7 @@ def write_docker_legacy(images, out):
                 files[v1id + "/json"] = Member(v1id + "/json", data=gojson(doc), mode=fmode)
                 v1_files.extend([ref, v1id + "/VERSION", v1id + "/json"])
             if img is images[0]:
-                ctx.layer_ref.append(ref)
+                ctx.layer_ref.append(data_path)
                 ctx.layer_data.append(data_path)
                 ctx.layer_digest.append(diffhex)
         if cfg_name not in files:
@@ -1672,6 +1670,9 @@ def run(outdir, only=None, verbose=True):
                    if n.endswith(".json") and not n.startswith("_"))
     if only:
         if only not in names:
+            if only.startswith("_") and os.path.exists(os.path.join(SPEC_DIR, only + ".json")):
+                raise SpecError("%s.json is a library imported by other specs, not an image "
+                                "family" % only)
             raise SpecError("no spec %s.json in %s" % (only, SPEC_DIR))
         names = [only]
     os.makedirs(outdir, exist_ok=True)
