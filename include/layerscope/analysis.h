@@ -4,9 +4,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "layerscope/findings.h"
 #include "layerscope/image.h"
 #include "layerscope/layer_cache.h"
 #include "layerscope/layer_index.h"
@@ -26,6 +28,8 @@ struct AnalyzeOptions {
   uint64_t max_entries = 20'000'000;
   size_t top_n = 15;      // largest files / directories to list
   LayerCache* cache = nullptr;  // optional: reuse per-layer results keyed by digest
+  RulesConfig rules;              // thresholds, severities, allowlists, disabled rules
+  std::optional<uint64_t> budget_bytes;  // --budget: project the size after every fix
 };
 
 struct LayerOverhead {
@@ -98,6 +102,10 @@ struct Analysis {
   std::vector<PathBytes> largest_files;
   std::vector<Diagnostic> diagnostics;
   Efficiency efficiency;
+  std::vector<Finding> findings;  // sorted: severity, savings, rule, layer
+  uint64_t savings_bytes = 0;     // Σ findings' savings (each byte once)
+  std::optional<BudgetProjection> budget;
+  std::vector<IgnoreSuggestion> dockerignore;
 
   // The full data behind the summary, for tree browsing and the analyses built on top.
   std::vector<LayerIndex> indexes;

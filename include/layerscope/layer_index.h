@@ -33,6 +33,12 @@ struct ContentDigest128 {
   bool operator<(const ContentDigest128& o) const { return high != o.high ? high < o.high : low < o.low; }
 };
 
+// What the indexer noticed in a file's first bytes (never the bytes themselves).
+enum EntryFlag : uint8_t {
+  kFlagPemPrivateKey = 1,  // "-----BEGIN … PRIVATE KEY-----" near the start
+  kFlagCredentials = 2,    // a credentials file that holds a token or password (.npmrc, .pypirc, docker config.json)
+};
+
 struct LayerEntry {
   std::string path;   // cleaned, relative to the root, whiteout prefix kept (".wh.x")
   std::string link;   // symlink target as written; hardlink target cleaned
@@ -43,6 +49,7 @@ struct LayerEntry {
   uint32_t uid = 0;
   uint32_t gid = 0;
   EntryKind kind = EntryKind::kFile;
+  uint8_t flags = 0;  // EntryFlag bits
 
   bool is_file() const { return kind == EntryKind::kFile; }
   bool is_marker() const { return kind == EntryKind::kWhiteout || kind == EntryKind::kOpaque; }

@@ -7,6 +7,7 @@ namespace layerscope {
 namespace {
 
 constexpr int kMaxListedDirDepth = 4;
+constexpr uint64_t kPassThroughPercent = 95;
 
 struct Walker {
   const std::vector<LayerIndex>& indexes;
@@ -16,7 +17,7 @@ struct Walker {
 
   // Returns {bytes, files} of the subtree.
   std::pair<uint64_t, uint64_t> walk(const TreeNode& node, const std::string& path, int depth) {
-    uint64_t bytes = 0, count = 0;
+    uint64_t bytes = 0, count = 0, largest_child_dir = 0;
     for (const auto& [name, child] : node.children) {
       std::string child_path = path + "/" + name;
       switch (child->kind) {
@@ -32,6 +33,7 @@ struct Walker {
         case EntryKind::kDir: {
           ++totals.dirs;
           auto [b, c] = walk(*child, child_path, depth + 1);
+          largest_child_dir = std::max(largest_child_dir, b);
           bytes += b;
           count += c;
           break;
@@ -41,7 +43,10 @@ struct Walker {
         default: ++totals.other; break;
       }
     }
-    if (depth >= 1 && depth <= kMaxListedDirDepth) dirs.push_back({path, bytes, count, node.layer});
+    // A directory that is almost all one subdirectory (/root -> /root/.cache -> pip) would
+    // repeat the same bytes down the chain; list only where the bytes actually spread out.
+    bool pass_through = depth < kMaxListedDirDepth && bytes > 0 && largest_child_dir * 100 >= bytes * kPassThroughPercent;
+    if (depth >= 1 && depth <= kMaxListedDirDepth && !pass_through) dirs.push_back({path, bytes, count, node.layer});
     return {bytes, count};
   }
 };

@@ -1,5 +1,7 @@
 #include "cli/command.h"
+#include "layerscope/error.h"
 #include "layerscope/report.h"
+#include "util/units.h"
 
 namespace layerscope::cli {
 
@@ -13,10 +15,17 @@ class AnalyzeCommand : public Command {
     app_->add_option("--format", format_, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
     app_->add_option("--top", image_.analyze.top_n, "How many of the largest files and directories to list");
     app_->add_option("-o,--output", output_, "Write the report to this file instead of stdout");
+    app_->add_option("--budget", budget_, "Size budget (content size), e.g. 500MB or 0.5GiB: project the size after every fix");
   }
   CLI::App* app() const override { return app_; }
   int run() override {
-    Analysis a = analyze(image_.resolve(image_.analyze.reference));
+    AnalyzeOptions o = image_.resolve(image_.analyze.reference);
+    if (!budget_.empty()) {
+      auto b = parse_byte_size(budget_);
+      if (!b) throw Error(ErrorKind::kUsage, "--budget: not a size: '" + budget_ + "' (try 500MB or 0.5GiB)");
+      o.budget_bytes = *b;
+    }
+    Analysis a = analyze(o);
     write_output(output_, format_ == "json" ? render_json(a) : render_text(a));
     return 0;
   }
@@ -26,6 +35,7 @@ class AnalyzeCommand : public Command {
   ImageOptions image_;
   std::string format_ = "text";
   std::string output_;
+  std::string budget_;
 };
 
 }  // namespace

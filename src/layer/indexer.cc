@@ -2,6 +2,7 @@
 
 #include "decode/compression.h"
 #include "decode/tar_reader.h"
+#include "layer/secret_sniff.h"
 #include "layerscope/error.h"
 #include "util/content_hash.h"
 #include "util/path.h"
@@ -107,6 +108,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
 
   PathNotes notes;
   ContentHasher hasher;
+  SecretSniffer sniffer;
   uint64_t data_bytes = 0;
   TarEntry te;
   while (tar.next(te)) {
@@ -136,8 +138,13 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
       out.content_bytes += te.size;
       if (options.hash_content) {
         hasher.reset();
-        tar.read_data([&](const uint8_t* p, size_t n) { hasher.update(p, n); });
+        sniffer.start(cp.path, te.size);
+        tar.read_data([&](const uint8_t* p, size_t n) {
+          hasher.update(p, n);
+          sniffer.feed(p, n);
+        });
         e.hash = hasher.finish();
+        e.flags = sniffer.finish();
       }
     } else if (e.kind == EntryKind::kOther) {
       out.other_data_bytes += te.size;

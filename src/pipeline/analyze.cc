@@ -7,6 +7,7 @@
 #include "layerscope/error.h"
 #include "pipeline/analyze_opened.h"
 #include "pipeline/layer_jobs.h"
+#include "rules/engine.h"
 #include "source/open_image.h"
 #include "util/parallel.h"
 
@@ -126,6 +127,13 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   }
   a.totals.layers = a.indexes.size();
   summarize_tree(a.indexes, a.merged.tree, options.top_n, a.totals, a.largest_dirs, a.largest_files);
+
+  // 6. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
+  //    projection and the .dockerignore lines built on them.
+  a.findings = evaluate_rules(a, options.rules);
+  for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;
+  if (options.budget_bytes) a.budget = project_budget(a, *options.budget_bytes);
+  a.dockerignore = suggest_dockerignore(a);
   return a;
 }
 

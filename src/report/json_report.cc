@@ -78,6 +78,50 @@ json path_list(const std::vector<PathBytes>& v, bool with_layer) {
   return arr;
 }
 
+json findings_json(const std::vector<Finding>& findings) {
+  json arr = json::array();
+  for (const auto& f : findings) {
+    json paths = json::array();
+    for (const auto& p : f.paths) {
+      json jp{{"path", p.path}, {"bytes", p.bytes}, {"layer", p.layer}};
+      if (!p.note.empty()) jp["note"] = p.note;
+      paths.push_back(jp);
+    }
+    json j;
+    j["rule"] = f.rule;
+    j["severity"] = severity_name(f.severity);
+    j["layer"] = f.layer;
+    j["instruction"] = f.instruction;
+    j["dockerfile_line"] = f.dockerfile_line >= 0 ? json(f.dockerfile_line) : json(nullptr);
+    j["message"] = f.message;
+    j["paths"] = paths;
+    j["path_count"] = f.path_count;
+    j["bytes"] = f.bytes;
+    j["savings_bytes"] = f.savings_bytes;
+    j["fix"] = f.fix;
+    arr.push_back(j);
+  }
+  return arr;
+}
+
+json budget_json(const BudgetProjection& b) {
+  return {{"size", "content"},
+          {"budget_bytes", b.budget_bytes},
+          {"current_bytes", b.current_bytes},
+          {"savings_bytes", b.savings_bytes},
+          {"projected_bytes", b.projected_bytes},
+          {"fits_now", b.fits_now},
+          {"fits_after_fixes", b.fits_after_fixes}};
+}
+
+json dockerignore_json(const std::vector<IgnoreSuggestion>& v) {
+  json arr = json::array();
+  for (const auto& s : v) {
+    arr.push_back({{"pattern", s.pattern}, {"bytes", s.bytes}, {"files", s.files}, {"layers", s.layers}, {"reason", s.reason}});
+  }
+  return arr;
+}
+
 }  // namespace
 
 std::string render_json(const Analysis& a) {
@@ -101,6 +145,10 @@ std::string render_json(const Analysis& a) {
   j["history"] = history;
   j["largest_directories"] = path_list(a.largest_dirs, false);
   j["largest_files"] = path_list(a.largest_files, true);
+  j["findings"] = findings_json(a.findings);
+  j["savings_bytes"] = a.savings_bytes;
+  if (a.budget) j["budget"] = budget_json(*a.budget);
+  j["dockerignore"] = dockerignore_json(a.dockerignore);
   json diags = json::array();
   for (const auto& d : a.diagnostics) {
     diags.push_back({{"code", d.code}, {"message", d.message}, {"layer", d.layer}, {"path", d.path}});

@@ -12,9 +12,11 @@ namespace layerscope {
 
 namespace {
 
+constexpr size_t kBudgetFixesShown = 10;
+
 std::string files_and_bytes(const ChangeCount& c) {
   if (c.files == 0 && c.bytes == 0) return "-";
-  return group_thousands(c.files) + " " + human_bytes(c.bytes);
+  return human_bytes(c.bytes) + " (" + group_thousands(c.files) + ")";
 }
 
 void header(std::string& out, const Analysis& a) {
@@ -51,7 +53,7 @@ void sizes(std::string& out, const Analysis& a) {
 void layers(std::string& out, const Analysis& a) {
   out += "\nLayers\n";
   out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", "#", "digest", "compressed", "content",
-                     "added", "modified", "deleted", "instruction");
+                     "added (files)", "modified (files)", "deleted (files)", "instruction");
   for (const auto& l : a.layers) {
     out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", l.index, short_digest(l.digest),
                        human_bytes(l.compressed_bytes), human_bytes(l.content_bytes), files_and_bytes(l.added),
@@ -80,6 +82,76 @@ void largest(std::string& out, const Analysis& a) {
   }
 }
 
+std::string severity_label(Severity s) {
+  switch (s) {
+    case Severity::kError: return "ERROR";
+    case Severity::kWarning: return "WARN";
+    default: return "info";
+  }
+}
+
+std::string where(const Finding& f) {
+  std::string w = f.layer >= 0 ? "layer " + std::to_string(f.layer) : "config";
+  if (f.dockerfile_line >= 0) w += ", Dockerfile:" + std::to_string(f.dockerfile_line);
+  return w;
+}
+
+void findings(std::string& out, const Analysis& a) {
+  if (a.findings.empty()) {
+    out += "\nFindings\n  none\n";
+    return;
+  }
+  out += fmt::format("\nFindings ({}; fixing all of them saves {})\n", a.findings.size(), human_bytes(a.savings_bytes));
+  for (const auto& f : a.findings) {
+    std::string saves = f.savings_bytes ? "saves " + human_bytes(f.savings_bytes) : "";
+    out += fmt::format("  {:<5} {:<18} {:<22} {}\n", severity_label(f.severity), f.rule, where(f), saves);
+    if (!f.instruction.empty()) out += fmt::format("        {}\n", fit(f.instruction, 100));
+    out += fmt::format("        {}\n", fit(f.message, 160));
+    for (const auto& p : f.paths) {
+      std::string note = p.note.empty() ? "" : "  (" + p.note + ")";
+      out += fmt::format("          {:>10}  {}{}\n", human_bytes(p.bytes), fit(p.path, 100), note);
+    }
+    if (f.path_count > f.paths.size()) {
+      out += fmt::format("          … {} more paths\n", group_thousands(f.path_count - f.paths.size()));
+    }
+    out += fmt::format("        fix: {}\n", f.fix);
+  }
+}
+
+void budget(std::string& out, const Analysis& a) {
+  if (!a.budget) return;
+  const BudgetProjection& b = *a.budget;
+  out += fmt::format("\nBudget {} (content size, what `docker images` shows)\n", human_bytes(b.budget_bytes));
+  out += fmt::format("  current    {:>10}   {}\n", human_bytes(b.current_bytes),
+                     b.fits_now ? "fits" : "over by " + human_bytes(b.current_bytes - b.budget_bytes));
+  size_t n = 0;
+  uint64_t rest = 0;
+  for (size_t i : b.fixes) {
+    const Finding& f = a.findings[i];
+    if (n == kBudgetFixesShown) {
+      rest += f.savings_bytes;
+      continue;
+    }
+    out += fmt::format("  {:>2}. {:>10}  {:<18} {:<22} {}\n", ++n, "-" + human_bytes(f.savings_bytes), f.rule, where(f),
+                       fit(f.instruction, 60));
+  }
+  if (rest) {
+    out += fmt::format("      {:>10}  {} smaller fixes\n", "-" + human_bytes(rest), b.fixes.size() - n);
+  }
+  out += fmt::format("  projected  {:>10}   after every fix above: {}\n", human_bytes(b.projected_bytes),
+                     b.fits_after_fixes ? "fits the budget"
+                                        : "still over by " + human_bytes(b.projected_bytes - b.budget_bytes));
+}
+
+void dockerignore(std::string& out, const Analysis& a) {
+  if (a.dockerignore.empty()) return;
+  out += "\nSuggested .dockerignore (build-context files that COPY/ADD brought in)\n";
+  for (const auto& s : a.dockerignore) {
+    out += fmt::format("  {:<18} # {:>10} in {} files: {}\n", s.pattern, human_bytes(s.bytes), group_thousands(s.files),
+                       s.reason);
+  }
+}
+
 void diagnostics(std::string& out, const Analysis& a) {
   if (a.diagnostics.empty()) return;
   out += "\nNotes\n";
@@ -102,6 +174,9 @@ std::string render_text(const Analysis& a) {
   sizes(out, a);
   layers(out, a);
   largest(out, a);
+  findings(out, a);
+  dockerignore(out, a);
+  budget(out, a);
   diagnostics(out, a);
   return out;
 }
