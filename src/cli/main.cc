@@ -14,6 +14,7 @@ namespace {
 constexpr layerscope::cli::CommandFactory kCommands[] = {
     layerscope::cli::make_analyze_command,
     layerscope::cli::make_tree_command,
+    layerscope::cli::make_check_command,
 };
 
 // One line on stderr, whatever the message holds.
