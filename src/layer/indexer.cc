@@ -1,5 +1,8 @@
 #include "layer/indexer.h"
 
+#include <optional>
+
+#include "decode/async_source.h"
 #include "decode/compression.h"
 #include "decode/tar_reader.h"
 #include "layer/secret_sniff.h"
@@ -95,12 +98,21 @@ void add_path_diagnostics(const PathNotes& n, LayerIndex& out) {
 LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOptions& options) {
   LayerIndex out;
   HashingSource blob_hash(blob, options.verify, options.blob_algorithm);
-  std::vector<uint8_t> head = read_up_to(blob_hash, 512);
+  // Stage boundary 1: reading and hashing the blob run on their own thread.
+  std::optional<AsyncSource> read_stage;
+  if (options.pipeline) read_stage.emplace(blob_hash);
+  ByteSource& stored = options.pipeline ? static_cast<ByteSource&>(*read_stage) : blob_hash;
+  std::vector<uint8_t> head = read_up_to(stored, 512);
   if (head.empty()) throw Error(ErrorKind::kFormat, what + ": layer blob is empty");
   out.compression = sniff_compression(head.data(), head.size());
-  PrefixedSource rewound(std::move(head), blob_hash);
+  PrefixedSource rewound(std::move(head), stored);
   auto decoder = make_decoder(out.compression, rewound, what);
-  LimitSource limited(*decoder, options.max_tar_bytes, what);
+  // Stage boundary 2: decompression on its own thread, hashing and tar parsing on this one.
+  std::optional<AsyncSource> inflate_stage;
+  bool split_inflate = options.pipeline && out.compression != Compression::kNone;
+  if (split_inflate) inflate_stage.emplace(*decoder);
+  ByteSource& inflated = split_inflate ? static_cast<ByteSource&>(*inflate_stage) : *decoder;
+  LimitSource limited(inflated, options.max_tar_bytes, what);
   // An uncompressed sha256 blob is its own diff_id: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == DigestAlgorithm::kSha256;
   HashingSource tar_hash(limited, options.verify && !reuse_blob_digest);
@@ -178,7 +190,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   uint8_t sink[4096];
   while (tar_hash.read(sink, sizeof sink)) {
   }
-  while (blob_hash.read(sink, sizeof sink)) {
+  while (stored.read(sink, sizeof sink)) {
   }
   out.tar_bytes = tar_hash.bytes();
   out.compressed_bytes = blob_hash.bytes();

@@ -22,6 +22,7 @@ struct IndexOptions {
   uint64_t max_tar_bytes = uint64_t{256} << 30;  // decompression-bomb guard: 256 GiB
   uint64_t max_entries = 20'000'000;
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
+  bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
 };
 
 // `what` names the layer in errors ("layer 2 sha256:ab12…"). Throws layerscope::Error.

@@ -21,6 +21,9 @@ IndexOptions index_options(const AnalyzeOptions& o) {
   io.hash_content = o.hash_content;
   io.max_tar_bytes = o.max_layer_bytes;
   io.max_entries = o.max_entries;
+  // With more than one core, split each layer into stages on separate threads so that one
+  // big layer keeps every core busy, not just the one decompressing.
+  io.pipeline = (o.jobs ? o.jobs : default_jobs()) > 1;
   return io;
 }
 

@@ -1,0 +1,86 @@
+#include "decode/async_source.h"
+
+#include <cstring>
+
+namespace layerscope {
+
+AsyncSource::AsyncSource(ByteSource& upstream, size_t buffer_size, size_t buffers) : upstream_(upstream) {
+  for (size_t i = 0; i < buffers; ++i) {
+    auto c = std::make_unique<Chunk>();
+    c->data.resize(buffer_size);
+    free_.push_back(std::move(c));
+  }
+  thread_ = std::thread([this] { produce(); });
+}
+
+AsyncSource::~AsyncSource() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_ = true;
+  }
+  free_cv_.notify_all();
+  thread_.join();
+}
+
+void AsyncSource::produce() {
+  try {
+    for (;;) {
+      std::unique_ptr<Chunk> chunk;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        free_cv_.wait(lock, [&] { return !free_.empty() || cancelled_; });
+        if (cancelled_) return;
+        chunk = std::move(free_.back());
+        free_.pop_back();
+      }
+      // Fill the whole buffer: fewer, larger hand-overs keep the locking cost negligible.
+      chunk->size = 0;
+      bool eof = false;
+      while (chunk->size < chunk->data.size()) {
+        size_t n = upstream_.read(chunk->data.data() + chunk->size, chunk->data.size() - chunk->size);
+        if (n == 0) {
+          eof = true;
+          break;
+        }
+        chunk->size += n;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (chunk->size) ready_.push_back(std::move(chunk));
+        if (eof) done_ = true;
+      }
+      ready_cv_.notify_one();
+      if (eof) return;
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mu_);
+    error_ = std::current_exception();
+    done_ = true;
+    ready_cv_.notify_one();
+  }
+}
+
+size_t AsyncSource::read(uint8_t* buf, size_t cap) {
+  if (cap == 0) return 0;
+  if (!current_ || current_pos_ == current_->size) {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (current_) {
+      free_.push_back(std::move(current_));
+      free_cv_.notify_one();
+    }
+    ready_cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+    if (ready_.empty()) {
+      if (error_) std::rethrow_exception(error_);
+      return 0;
+    }
+    current_ = std::move(ready_.front());
+    ready_.pop_front();
+    current_pos_ = 0;
+  }
+  size_t n = std::min(cap, current_->size - current_pos_);
+  std::memcpy(buf, current_->data.data() + current_pos_, n);
+  current_pos_ += n;
+  return n;
+}
+
+}  // namespace layerscope

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Builds the benchmark images of tools/bench.sh from this machine's /usr, outside the repo.
+
+Files are taken from /usr in sorted order and cut into layers of the requested sizes; tar
+streams are written by GNU tar with fixed owners and mtimes, compressed by pigz -6 (gzip)
+or zstd -3, and wrapped as real images (an OCI layout, or a docker-save archive), so the
+same machine always produces the same images. Nothing here is part of the product.
+"""
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tarfile
+
+MB = 1000 * 1000
+
+
+def collect_files(root, limit_bytes, skip=0):
+    """Regular files under root in sorted order, after skipping `skip` bytes' worth."""
+    out, total, seen = [], 0, 0
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+            except OSError:
+                continue
+            if not os.path.isfile(path) or os.path.islink(path) or not os.access(path, os.R_OK):
+                continue
+            if seen < skip:
+                seen += st.st_size
+                continue
+            out.append(path)
+            total += st.st_size
+            if total >= limit_bytes:
+                return out, total
+    return out, total
+
+
+def write_tar(files, dest):
+    listing = dest + ".list"
+    with open(listing, "w") as f:
+        for p in files:
+            f.write(p.lstrip("/") + "\n")
+    subprocess.run(["tar", "-C", "/", "-cf", dest, "--no-recursion", "--files-from", listing, "--mtime=@0",
+                    "--owner=0", "--group=0", "--numeric-owner", "--format=pax",
+                    "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime"], check=True)
+    os.unlink(listing)
+
+
+def compress(src, how):
+    if how == "gzip":
+        dst = src + ".gz"
+        with open(dst, "wb") as out:
+            subprocess.run(["pigz", "-6", "-n", "-c", src], stdout=out, check=True)
+    elif how == "zstd":
+        dst = src + ".zst"
+        subprocess.run(["zstd", "-3", "-q", "-f", "-T0", "--no-progress", src, "-o", dst], check=True)
+    else:
+        return src
+    return dst
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def put_blob(layout, path_or_bytes):
+    blobs = os.path.join(layout, "blobs", "sha256")
+    os.makedirs(blobs, exist_ok=True)
+    if isinstance(path_or_bytes, bytes):
+        digest = hashlib.sha256(path_or_bytes).hexdigest()
+        with open(os.path.join(blobs, digest), "wb") as f:
+            f.write(path_or_bytes)
+        return digest, len(path_or_bytes)
+    digest = sha256_file(path_or_bytes)
+    os.replace(path_or_bytes, os.path.join(blobs, digest))
+    return digest, os.path.getsize(os.path.join(blobs, digest))
+
+
+def config_for(diff_ids):
+    return json.dumps({"architecture": "amd64", "os": "linux", "config": {},
+                       "rootfs": {"type": "layers", "diff_ids": ["sha256:" + d for d in diff_ids]},
+                       "history": [{"created_by": "/bin/sh -c #(nop) ADD layer%d" % i} for i in range(len(diff_ids))]},
+                      sort_keys=True).encode()
+
+
+def oci_image(out_dir, layer_sizes_mb, how, skip=0):
+    os.makedirs(out_dir, exist_ok=True)
+    descs, diff_ids = [], []
+    for i, size in enumerate(layer_sizes_mb):
+        files, total = collect_files("/usr", size * MB, skip)
+        skip += total
+        tar_path = os.path.join(out_dir, "layer%d.tar" % i)
+        write_tar(files, tar_path)
+        diff_ids.append(sha256_file(tar_path))
+        blob = compress(tar_path, how)
+        if blob != tar_path:
+            os.unlink(tar_path)
+        digest, size_b = put_blob(out_dir, blob)
+        mt = "application/vnd.oci.image.layer.v1.tar" + {"gzip": "+gzip", "zstd": "+zstd"}.get(how, "")
+        descs.append({"mediaType": mt, "digest": "sha256:" + digest, "size": size_b})
+    cfg = config_for(diff_ids)
+    cd, cs = put_blob(out_dir, cfg)
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                      "digest": "sha256:" + cd, "size": cs}, "layers": descs}).encode()
+    md, ms = put_blob(out_dir, manifest)
+    with open(os.path.join(out_dir, "oci-layout"), "w") as f:
+        f.write('{"imageLayoutVersion":"1.0.0"}')
+    with open(os.path.join(out_dir, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                                                      "digest": "sha256:" + md, "size": ms}]}, f)
+
+
+def docker_save(out_path, layer_sizes_mb, skip=0):
+    work = out_path + ".d"
+    os.makedirs(work, exist_ok=True)
+    names, diff_ids = [], []
+    for i, size in enumerate(layer_sizes_mb):
+        files, total = collect_files("/usr", size * MB, skip)
+        skip += total
+        tar_path = os.path.join(work, "layer%d.tar" % i)
+        write_tar(files, tar_path)
+        d = sha256_file(tar_path)
+        os.makedirs(os.path.join(work, d), exist_ok=True)
+        os.replace(tar_path, os.path.join(work, d, "layer.tar"))
+        names.append(d + "/layer.tar")
+        diff_ids.append(d)
+    cfg = config_for(diff_ids)
+    cd = hashlib.sha256(cfg).hexdigest()
+    with open(os.path.join(work, cd + ".json"), "wb") as f:
+        f.write(cfg)
+    with open(os.path.join(work, "manifest.json"), "w") as f:
+        json.dump([{"Config": cd + ".json", "RepoTags": ["bench:latest"], "Layers": names}], f)
+    members = ["manifest.json", cd + ".json"] + names
+    subprocess.run(["tar", "-C", work, "-cf", out_path, "--mtime=@0", "--owner=0", "--group=0", "--numeric-owner"]
+                   + members, check=True)
+    subprocess.run(["rm", "-rf", work], check=True)
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    cases = {
+        "single-gzip": lambda p: oci_image(p, [2000], "gzip"),
+        "single-zstd": lambda p: oci_image(p, [2000], "zstd"),
+        "multi-gzip": lambda p: oci_image(p, [700, 450, 350, 250, 150, 100], "gzip", skip=2100 * MB),
+        "save-9layer.tar": lambda p: docker_save(p, [400, 250, 200, 150, 100, 80, 60, 40, 20], skip=4300 * MB),
+    }
+    for name, make in cases.items():
+        path = os.path.join(out, name)
+        if os.path.exists(path):
+            continue
+        print("building", path, flush=True)
+        make(path)
+
+
+if __name__ == "__main__":
+    main()
