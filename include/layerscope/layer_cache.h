@@ -33,4 +33,15 @@ class MemoryLayerCache : public LayerCache {
   std::map<std::string, std::shared_ptr<const LayerIndex>> entries_;
 };
 
+// The on-disk cache: one file per layer under `dir`, written atomically (temp file +
+// rename, so concurrent runs never see half an entry), read with an integrity check (a
+// damaged entry is ignored and rewritten), and kept under `max_bytes` by evicting the least
+// recently used entries. A hit is trusted by digest: the blob is not read again.
+std::unique_ptr<LayerCache> open_disk_layer_cache(const std::string& dir, uint64_t max_bytes);
+
+// $LAYERSCOPE_CACHE_DIR, else $XDG_CACHE_HOME/layerscope, else $HOME/.cache/layerscope.
+std::string default_cache_dir();
+
+inline constexpr uint64_t kDefaultCacheBytes = uint64_t{2} << 30;
+
 }  // namespace layerscope

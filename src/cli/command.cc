@@ -19,9 +19,12 @@ void ImageOptions::add_to(CLI::App* cmd, bool positional_required) {
   cmd->add_flag("--no-verify", no_verify, "Skip sha256 verification of blobs and diff_ids");
   cmd->add_option("--max-layer-size", max_layer_size, "Refuse layers that inflate beyond this (default 256GiB)");
   cmd->add_option("--max-entries", analyze.max_entries, "Refuse layers with more tar entries than this");
+  cmd->add_flag("--no-cache", no_cache, "Read every layer; do not use or fill the layer cache");
+  cmd->add_option("--cache-dir", cache_dir, "Layer cache directory (default $XDG_CACHE_HOME/layerscope)");
+  cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");
 }
 
-AnalyzeOptions ImageOptions::resolve(const std::string& reference) const {
+AnalyzeOptions ImageOptions::resolve(const std::string& reference) {
   AnalyzeOptions o = analyze;
   o.reference = reference;
   o.verify = !no_verify;
@@ -30,6 +33,18 @@ AnalyzeOptions ImageOptions::resolve(const std::string& reference) const {
     if (!v) throw Error(ErrorKind::kUsage, "--max-layer-size: not a size: '" + max_layer_size + "'");
     o.max_layer_bytes = *v;
   }
+  // The cache only holds verified results, so it is off when verification is.
+  if (!no_cache && !no_verify && !cache) {
+    uint64_t cap = kDefaultCacheBytes;
+    if (!cache_size.empty()) {
+      auto v = parse_byte_size(cache_size);
+      if (!v) throw Error(ErrorKind::kUsage, "--cache-size: not a size: '" + cache_size + "'");
+      cap = *v;
+    }
+    std::string dir = cache_dir.empty() ? default_cache_dir() : cache_dir;
+    if (!dir.empty()) cache = open_disk_layer_cache(dir, cap);
+  }
+  o.cache = cache.get();
   return o;
 }
 

@@ -24,10 +24,14 @@ struct ImageOptions {
   AnalyzeOptions analyze;
   bool no_verify = false;
   std::string max_layer_size;
+  bool no_cache = false;
+  std::string cache_dir;
+  std::string cache_size;
+  std::shared_ptr<LayerCache> cache;  // opened by resolve(), shared by every analysis of the command
 
   void add_to(CLI::App* cmd, bool positional_required = true);
   // Applies the string options (sizes) to `analyze`; throws Error(kUsage) on bad values.
-  AnalyzeOptions resolve(const std::string& reference) const;
+  AnalyzeOptions resolve(const std::string& reference);
 };
 
 // Writes to stdout, or to `path` when not empty or "-".

@@ -62,12 +62,18 @@ void verify_layer(size_t i, const LayerRef& ref, const ImageConfig& config, cons
   }
 }
 
-// A layer is identified by its blob digest when the manifest gives one, else by its diff_id
-// (docker-save layers are stored uncompressed, so the two are the same bytes). Options that
-// change what an index holds are part of the key.
-std::string cache_key(const LayerRef& ref, const ImageConfig& config, size_t i, const IndexOptions& o) {
+// A layer is identified by the digest of its blob as stored. The manifest gives it for OCI
+// and registry images; a docker-save layer stored uncompressed has its diff_id as that digest.
+// A compressed blob known only by its diff_id (kaniko-style saves) has no stable identity
+// and is not cached. Options that change what an index holds are part of the key.
+std::string cache_key(const BlobStore& store, const LayerRef& ref, const ImageConfig& config, size_t i,
+                      const IndexOptions& o) {
   std::string id = ref.digest;
-  if (id.empty() && i < config.diff_ids.size()) id = config.diff_ids[i];
+  if (id.empty() && i < config.diff_ids.size()) {
+    auto blob = store.open(ref.path);
+    std::vector<uint8_t> head = read_up_to(*blob, 4);
+    if (sniff_compression(head.data(), head.size()) == Compression::kNone) id = config.diff_ids[i];
+  }
   if (id.empty()) return "";
   return id + (o.hash_content ? "" : ";nohash");
 }
@@ -105,7 +111,7 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     const LayerRef& ref = image.layers[i];
     IndexOptions opts = options;
     if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
-    std::string key = cache && !store.sequential() ? cache_key(ref, config, i, opts) : "";
+    std::string key = cache && !store.sequential() ? cache_key(store, ref, config, i, opts) : "";
     bool from_cache = false;
     if (store.sequential()) {
       out[i] = streamed_result(store, streamed, ref, labels[i]);

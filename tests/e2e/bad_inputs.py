@@ -12,7 +12,7 @@ def main():
     failures = 0
     for name, want in sorted(expected.items()):
         path = os.path.join("sample_images", name.rstrip("/"))
-        r = subprocess.run([binary, "analyze", "--format", "json", path], cwd=root, capture_output=True, text=True,
+        r = subprocess.run([binary, "analyze", "--no-cache", "--format", "json", path], cwd=root, capture_output=True, text=True,
                            timeout=120)
         problems = []
         if r.returncode != want["exit"]:
