@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Runs the benchmark cases of tools/bench.sh and prints a table of medians and ratios.
+
+Every figure is a ratio against a baseline measured in the same invocation, with the runs
+of the tool and its baselines interleaved, because these machines are noisy. Peak RSS comes
+from wait4()'s rusage of each child. Targets are the ones the performance issue sets.
+"""
+import argparse
+import glob
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+
+def run(cmd, env=None):
+    """Wall seconds and peak RSS (MB) of one shell command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(["/bin/sh", "-c", cmd], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace")
+    proc.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"benchmark command failed: {cmd}\n{err}")
+    return wall, usage.ru_maxrss / 1024.0
+
+
+def layer_blobs(oci_dir):
+    index = json.load(open(os.path.join(oci_dir, "index.json")))
+    man = json.load(open(os.path.join(oci_dir, "blobs", *index["manifests"][0]["digest"].split(":"))))
+    return [os.path.join(oci_dir, "blobs", *l["digest"].split(":")) for l in man["layers"]]
+
+
+def measure(commands, runs):
+    """commands: {label: cmd}; runs them interleaved; returns {label: (median_s, max_rss_mb)}."""
+    times = {k: [] for k in commands}
+    rss = {k: 0.0 for k in commands}
+    for _ in range(runs):
+        for label, cmd in commands.items():
+            wall, mb = run(cmd)
+            times[label].append(wall)
+            rss[label] = max(rss[label], mb)
+    return {k: (statistics.median(v), rss[k]) for k, v in times.items()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--layerscope", required=True)
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    ls, d = args.layerscope, args.dir
+    nocache = f"{ls} analyze --no-cache -o /dev/null"
+    rows = []  # (case, tool, median, rss, ratio, baseline label, target)
+
+    def report(case, results, baseline, targets):
+        base = results[baseline][0]
+        for label, (med, mb) in results.items():
+            target = targets.get(label, "")
+            ratio = med / base if base else float("nan")
+            ok = ""
+            if target:
+                kind, limit = target
+                ok = "ok" if (ratio <= limit if kind == "ratio" else med <= limit) else "MISSED"
+                target = (f"<= {limit}x {baseline}" if kind == "ratio" else f"<= {limit} s") + f" {ok}"
+            rows.append((case, label, med, mb, ratio, target))
+
+    single = layer_blobs(os.path.join(d, "single-gzip"))[0]
+    results = measure({
+        "igzip -dc": f"igzip -dc < {single} > /dev/null",
+        "layerscope": f"{nocache} {d}/single-gzip",
+        "layerscope --no-verify": f"{nocache} --no-verify {d}/single-gzip",
+        "bsdtar -tzf": f"bsdtar -tzf {single} > /dev/null",
+        "gzip -dc": f"gzip -dc < {single} > /dev/null",
+    }, args.runs)
+    report("1 one 2 GB gzip layer", results, "igzip -dc", {"layerscope": ("ratio", 1.15)})
+    bsd = results["bsdtar -tzf"][0]
+    rows.append(("1 one 2 GB gzip layer", "layerscope vs bsdtar -tzf", results["layerscope"][0], 0,
+                 results["layerscope"][0] / bsd, "<= 0.3x bsdtar -tzf " +
+                 ("ok" if results["layerscope"][0] / bsd <= 0.3 else "MISSED")))
+
+    blobs = layer_blobs(os.path.join(d, "multi-gzip"))
+    sum_igzip = " && ".join(f"igzip -dc < {b} > /dev/null" for b in blobs)
+    results = measure({
+        "Σ igzip -dc": sum_igzip,
+        "layerscope": f"{nocache} {d}/multi-gzip",
+        "layerscope --no-verify": f"{nocache} --no-verify {d}/multi-gzip",
+    }, args.runs)
+    report(f"2 {len(blobs)} gzip layers, 2 GB", results, "Σ igzip -dc",
+           {"layerscope": ("ratio", 0.85), "layerscope --no-verify": ("ratio", 0.65)})
+
+    save = os.path.join(d, "save-9layer.tar")
+    cmds = {"cat > /dev/null": f"cat {save} > /dev/null", "layerscope": f"{nocache} {save}"}
+    if shutil.which("dive"):
+        cmds["dive"] = f"CI=true dive --ci --source docker-archive {save}"
+    results = measure(cmds, args.runs)
+    report("3 uncompressed 9-layer docker-save", results, "cat > /dev/null", {"layerscope": ("seconds", 2.0)})
+
+    zst = layer_blobs(os.path.join(d, "single-zstd"))[0]
+    results = measure({"zstd -dc": f"zstd -dc < {zst} > /dev/null", "layerscope": f"{nocache} {d}/single-zstd"},
+                      args.runs)
+    report("4 one 2 GB zstd layer", results, "zstd -dc", {"layerscope": ("ratio", 1.15)})
+
+    cache = os.path.join(d, "cache")
+    cold, warm = [], []
+    rss = 0.0
+    for _ in range(args.runs):
+        shutil.rmtree(cache, ignore_errors=True)
+        w, m = run(f"{ls} analyze --cache-dir {cache} -o /dev/null {d}/multi-gzip")
+        cold.append(w)
+        w2, m2 = run(f"{ls} analyze --cache-dir {cache} -o /dev/null {d}/multi-gzip")
+        warm.append(w2)
+        rss = max(rss, m, m2)
+    c, wm = statistics.median(cold), statistics.median(warm)
+    rows.append(("6 layer cache (multi-gzip)", "first run (cold cache)", c, rss, 1.0, ""))
+    rows.append(("6 layer cache (multi-gzip)", "second run (warm cache)", wm, rss, wm / c,
+                 "<= 0.1x first run " + ("ok" if wm / c <= 0.1 else "MISSED")))
+
+    print(f"{'case':<36} {'tool':<28} {'median s':>9} {'ratio':>7} {'peak RSS':>9}  target")
+    for case, tool, med, mb, ratio, target in rows:
+        rss_s = f"{mb:6.1f} MB" if mb else ""
+        print(f"{case:<36} {tool:<28} {med:9.3f} {ratio:7.3f} {rss_s:>9}  {target}")
+    peak = max(r[3] for r in rows if r[1].startswith("layerscope") or "run" in r[1])
+    print(f"\npeak RSS of layerscope over all cases: {peak:.1f} MB (target <= 100 MB "
+          f"{'ok' if peak <= 100 else 'MISSED'})")
+
+
+if __name__ == "__main__":
+    main()
