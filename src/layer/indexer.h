@@ -20,7 +20,7 @@ struct IndexOptions {
   bool hash_content = true;   // XXH3-128 of every regular file
   DigestAlgorithm blob_algorithm = DigestAlgorithm::kSha256;
   uint64_t max_tar_bytes = uint64_t{256} << 30;  // decompression-bomb guard: 256 GiB
-  uint64_t max_entries = 20'000'000;
+  uint64_t max_entries = 4'000'000;  // per layer; ~1 GiB of index at the limit
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
   bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
 };
