@@ -13,13 +13,12 @@ struct Walker {
   const std::vector<LayerIndex>& indexes;
   Totals& totals;
   std::vector<PathBytes> dirs;
-  std::vector<PathBytes> files;
+  std::vector<std::pair<uint64_t, const TreeNode*>> files;  // paths built only for the top N
 
   // Returns {bytes, files} of the subtree.
   std::pair<uint64_t, uint64_t> walk(const TreeNode& node, const std::string& path, int depth) {
     uint64_t bytes = 0, count = 0, largest_child_dir = 0;
     for (const auto& [name, child] : node.children) {
-      std::string child_path = path + "/" + name;
       switch (child->kind) {
         case EntryKind::kFile: {
           uint64_t size = indexes[child->layer].entries[child->entry].size;
@@ -27,12 +26,12 @@ struct Walker {
           ++count;
           ++totals.files;
           totals.final_bytes += size;
-          files.push_back({child_path, size, 1, child->layer});
+          files.emplace_back(size, child.get());
           break;
         }
         case EntryKind::kDir: {
           ++totals.dirs;
-          auto [b, c] = walk(*child, child_path, depth + 1);
+          auto [b, c] = walk(*child, path + "/" + name, depth + 1);
           largest_child_dir = std::max(largest_child_dir, b);
           bytes += b;
           count += c;
@@ -70,9 +69,18 @@ void summarize_tree(const std::vector<LayerIndex>& indexes, const MergedTree& tr
   Walker w{indexes, totals, {}, {}};
   w.walk(tree.root(), "", 0);
   keep_top(w.dirs, top_n);
-  keep_top(w.files, top_n);
   largest_dirs = std::move(w.dirs);
-  largest_files = std::move(w.files);
+  // Largest first; equal sizes keep the tree's (sorted) walk order, so the cut is stable.
+  auto by_size = [](const auto& a, const auto& b) { return a.first > b.first; };
+  std::stable_sort(w.files.begin(), w.files.end(), by_size);
+  size_t cut = std::min(top_n, w.files.size());
+  std::vector<PathBytes> top;
+  for (size_t i = 0; i < cut; ++i) {
+    const TreeNode* n = w.files[i].second;
+    top.push_back({"/" + n->path(), w.files[i].first, 1, n->layer});
+  }
+  keep_top(top, top_n);
+  largest_files = std::move(top);
 }
 
 }  // namespace layerscope
