@@ -37,6 +37,7 @@ struct LayerOverhead {
   uint64_t tar_padding = 0;  // zero fill after entry data
   uint64_t tar_end = 0;      // end-of-archive blocks and record padding
   uint64_t other_data = 0;   // data of non-file entries (unknown types, markers with data)
+  uint64_t compressed_est = 0;  // blob bytes not charged to any entry (end blocks, root entry)
 };
 
 struct LayerReport {
@@ -71,6 +72,7 @@ struct Totals {
 struct PathBytes {
   std::string path;   // absolute ("/usr/lib")
   uint64_t bytes = 0;
+  uint64_t compressed_est = 0;  // estimated pull bytes (see layer/cost_map.h)
   uint64_t files = 0;
   int layer = -1;     // for files: the layer that wrote it
 };

@@ -32,6 +32,7 @@ struct Finding {
   std::vector<FindingPath> paths;  // the biggest few
   uint64_t path_count = 0;   // how many paths matched in all
   uint64_t bytes = 0;        // bytes present in the image
+  uint64_t compressed_bytes_est = 0;  // estimated share of the pull size
   uint64_t savings_bytes = 0;  // what the fix removes; no byte is counted in two findings
   std::string fix;
 };

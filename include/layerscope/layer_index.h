@@ -44,6 +44,7 @@ struct LayerEntry {
   std::string link;   // symlink target as written; hardlink target cleaned
   uint64_t size = 0;  // data bytes (regular files only)
   uint64_t header_offset = 0;
+  uint64_t compressed_est = 0;  // estimated blob bytes this entry costs (headers + data + padding)
   ContentDigest128 hash;  // XXH3-128 of the data (regular files only)
   uint32_t mode = 0;
   uint32_t uid = 0;

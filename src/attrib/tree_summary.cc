@@ -15,13 +15,18 @@ struct Walker {
   std::vector<PathBytes> dirs;
   std::vector<std::pair<uint64_t, const TreeNode*>> files;  // paths built only for the top N
 
-  // Returns {bytes, files} of the subtree.
-  std::pair<uint64_t, uint64_t> walk(const TreeNode& node, const std::string& path, int depth) {
-    uint64_t bytes = 0, count = 0, largest_child_dir = 0;
+  struct Sums {
+    uint64_t bytes = 0, files = 0, compressed = 0;
+  };
+
+  Sums walk(const TreeNode& node, const std::string& path, int depth) {
+    uint64_t bytes = 0, count = 0, compressed = 0, largest_child_dir = 0;
     for (const auto& [name, child] : node.children) {
       switch (child->kind) {
         case EntryKind::kFile: {
-          uint64_t size = indexes[child->layer].entries[child->entry].size;
+          const LayerEntry& e = indexes[child->layer].entries[child->entry];
+          uint64_t size = e.size;
+          compressed += e.compressed_est;
           bytes += size;
           ++count;
           ++totals.files;
@@ -31,10 +36,11 @@ struct Walker {
         }
         case EntryKind::kDir: {
           ++totals.dirs;
-          auto [b, c] = walk(*child, path + "/" + name, depth + 1);
-          largest_child_dir = std::max(largest_child_dir, b);
-          bytes += b;
-          count += c;
+          Sums sub = walk(*child, path + "/" + name, depth + 1);
+          largest_child_dir = std::max(largest_child_dir, sub.bytes);
+          bytes += sub.bytes;
+          count += sub.files;
+          compressed += sub.compressed;
           break;
         }
         case EntryKind::kSymlink: ++totals.symlinks; break;
@@ -45,8 +51,10 @@ struct Walker {
     // A directory that is almost all one subdirectory (/root -> /root/.cache -> pip) would
     // repeat the same bytes down the chain; list only where the bytes actually spread out.
     bool pass_through = depth < kMaxListedDirDepth && bytes > 0 && largest_child_dir * 100 >= bytes * kPassThroughPercent;
-    if (depth >= 1 && depth <= kMaxListedDirDepth && !pass_through) dirs.push_back({path, bytes, count, node.layer});
-    return {bytes, count};
+    if (depth >= 1 && depth <= kMaxListedDirDepth && !pass_through) {
+      dirs.push_back({path, bytes, compressed, count, node.layer});
+    }
+    return {bytes, count, compressed};
   }
 };
 
@@ -77,7 +85,7 @@ void summarize_tree(const std::vector<LayerIndex>& indexes, const MergedTree& tr
   std::vector<PathBytes> top;
   for (size_t i = 0; i < cut; ++i) {
     const TreeNode* n = w.files[i].second;
-    top.push_back({"/" + n->path(), w.files[i].first, 1, n->layer});
+    top.push_back({"/" + n->path(), w.files[i].first, indexes[n->layer].entries[n->entry].compressed_est, 1, n->layer});
   }
   keep_top(top, top_n);
   largest_files = std::move(top);

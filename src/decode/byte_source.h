@@ -24,6 +24,13 @@ class ByteSource {
   virtual uint64_t skip(uint64_t n);
 };
 
+// A decompressor: a ByteSource that also says how much compressed input it has consumed, so
+// positions in the output can be mapped back to the blob (compressed-cost estimates).
+class Decoder : public ByteSource {
+ public:
+  virtual uint64_t compressed_consumed() const = 0;
+};
+
 // Reads [offset, offset + length) of a file with pread, so several jobs can read distinct
 // members of one archive through their own sources at the same time.
 class FileRangeSource : public ByteSource {

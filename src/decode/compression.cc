@@ -7,14 +7,24 @@ namespace layerscope {
 
 namespace {
 
-class PassThrough : public ByteSource {
+class PassThrough : public Decoder {
  public:
   explicit PassThrough(ByteSource& inner) : inner_(inner) {}
-  size_t read(uint8_t* buf, size_t cap) override { return inner_.read(buf, cap); }
-  uint64_t skip(uint64_t n) override { return inner_.skip(n); }
+  size_t read(uint8_t* buf, size_t cap) override {
+    size_t n = inner_.read(buf, cap);
+    consumed_ += n;
+    return n;
+  }
+  uint64_t skip(uint64_t n) override {
+    uint64_t k = inner_.skip(n);
+    consumed_ += k;
+    return k;
+  }
+  uint64_t compressed_consumed() const override { return consumed_; }
 
  private:
   ByteSource& inner_;
+  uint64_t consumed_ = 0;
 };
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -62,7 +72,7 @@ Compression compression_from_media_type(std::string_view mt, bool* known) {
   return Compression::kNone;
 }
 
-std::unique_ptr<ByteSource> make_decoder(Compression c, ByteSource& inner, std::string what) {
+std::unique_ptr<Decoder> make_decoder(Compression c, ByteSource& inner, std::string what) {
   switch (c) {
     case Compression::kGzip: return std::make_unique<GzipSource>(inner, std::move(what));
     case Compression::kZstd: return std::make_unique<ZstdSource>(inner, std::move(what));

@@ -23,6 +23,6 @@ Compression compression_from_media_type(std::string_view media_type, bool* known
 
 // Wraps `inner` in the right decompressor (or returns a pass-through for kNone). `what`
 // names the stream in error messages; errors report the compressed offset reached.
-std::unique_ptr<ByteSource> make_decoder(Compression c, ByteSource& inner, std::string what);
+std::unique_ptr<Decoder> make_decoder(Compression c, ByteSource& inner, std::string what);
 
 }  // namespace layerscope

@@ -35,6 +35,8 @@ GzipSource::GzipSource(ByteSource& inner, std::string what)
 
 GzipSource::~GzipSource() = default;
 
+uint64_t GzipSource::compressed_consumed() const { return in_consumed_ + (in_len_ - st_->avail_in); }
+
 void GzipSource::fail(const std::string& why) const {
   uint64_t offset = in_consumed_ + (in_len_ - st_->avail_in);
   throw Error(ErrorKind::kFormat, what_ + ": " + why + " at compressed offset " + std::to_string(offset));

@@ -14,11 +14,12 @@ struct inflate_state;
 
 namespace layerscope {
 
-class GzipSource : public ByteSource {
+class GzipSource : public Decoder {
  public:
   GzipSource(ByteSource& inner, std::string what);
   ~GzipSource() override;
   size_t read(uint8_t* buf, size_t cap) override;
+  uint64_t compressed_consumed() const override;
 
  private:
   bool refill();

@@ -12,11 +12,12 @@ struct ZSTD_DCtx_s;
 
 namespace layerscope {
 
-class ZstdSource : public ByteSource {
+class ZstdSource : public Decoder {
  public:
   ZstdSource(ByteSource& inner, std::string what);
   ~ZstdSource() override;
   size_t read(uint8_t* buf, size_t cap) override;
+  uint64_t compressed_consumed() const override { return in_consumed_ + in_pos_; }
 
  private:
   ByteSource& inner_;

@@ -10,7 +10,7 @@ namespace layerscope {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 1};
+constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 2};
 
 class Writer {
  public:
@@ -101,6 +101,7 @@ std::string encode_layer_index(const LayerIndex& x, std::string_view key) {
     w.str(e.link);
     w.u64(e.size);
     w.u64(e.header_offset);
+    w.u64(e.compressed_est);
     w.u64(e.hash.high);
     w.u64(e.hash.low);
     w.u32(e.mode);
@@ -139,14 +140,15 @@ std::optional<LayerIndex> decode_layer_index(std::string_view bytes, std::string
     *v = r.u64();
   }
   uint64_t n = r.u64();
-  // Each entry needs at least 50 bytes: refuse counts the data cannot hold before reserving.
-  if (!r.ok() || n > r.remaining() / 50) return std::nullopt;
+  // Each entry needs at least 58 bytes: refuse counts the data cannot hold before reserving.
+  if (!r.ok() || n > r.remaining() / 58) return std::nullopt;
   x.entries.resize(n);
   for (auto& e : x.entries) {
     e.path = r.str();
     e.link = r.str();
     e.size = r.u64();
     e.header_offset = r.u64();
+    e.compressed_est = r.u64();
     e.hash.high = r.u64();
     e.hash.low = r.u64();
     e.mode = r.u32();

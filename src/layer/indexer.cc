@@ -5,6 +5,7 @@
 #include "decode/async_source.h"
 #include "decode/compression.h"
 #include "decode/tar_reader.h"
+#include "layer/cost_map.h"
 #include "layer/secret_sniff.h"
 #include "layerscope/error.h"
 #include "util/content_hash.h"
@@ -93,6 +94,17 @@ void add_path_diagnostics(const PathNotes& n, LayerIndex& out) {
   }
 }
 
+// Charges each kept entry the compressed bytes of its range in the tar stream; the root
+// entry and the end-of-archive blocks are what remains of the blob.
+void assign_compressed_costs(LayerIndex& out, const std::vector<uint64_t>& starts, uint64_t end_of_entries,
+                             const Checkpoints& checkpoints) {
+  CostMap map(checkpoints, out.tar_bytes, out.compressed_bytes);
+  for (size_t i = 0; i < out.entries.size(); ++i) {
+    uint64_t end = i + 1 < starts.size() ? starts[i + 1] : end_of_entries;
+    out.entries[i].compressed_est = map.at(end) - map.at(starts[i]);
+  }
+}
+
 }  // namespace
 
 LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOptions& options) {
@@ -107,11 +119,13 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   out.compression = sniff_compression(head.data(), head.size());
   PrefixedSource rewound(std::move(head), stored);
   auto decoder = make_decoder(out.compression, rewound, what);
+  Checkpoints checkpoints;
+  CheckpointTee positioned(*decoder, checkpoints);
   // Stage boundary 2: decompression on its own thread, hashing and tar parsing on this one.
   std::optional<AsyncSource> inflate_stage;
   bool split_inflate = options.pipeline && out.compression != Compression::kNone;
-  if (split_inflate) inflate_stage.emplace(*decoder);
-  ByteSource& inflated = split_inflate ? static_cast<ByteSource&>(*inflate_stage) : *decoder;
+  if (split_inflate) inflate_stage.emplace(positioned);
+  ByteSource& inflated = split_inflate ? static_cast<ByteSource&>(*inflate_stage) : positioned;
   LimitSource limited(inflated, options.max_tar_bytes, what);
   // An uncompressed sha256 blob is its own diff_id: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == DigestAlgorithm::kSha256;
@@ -119,6 +133,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   TarReader tar(tar_hash, what);
 
   PathNotes notes;
+  std::vector<uint64_t> starts;  // tar offset where each kept entry begins
   ContentHasher hasher;
   SecretSniffer sniffer;
   uint64_t data_bytes = 0;
@@ -178,7 +193,9 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
     }
     e.path = std::move(cp.path);
     out.entries.push_back(std::move(e));
+    starts.push_back(te.header_offset);
   }
+  uint64_t end_of_entries = tar.offset();
   bool trailing_nonzero = false;
   out.end_bytes = tar.finish(options.max_trailing_bytes, &trailing_nonzero);
   if (trailing_nonzero) {
@@ -197,6 +214,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   if (out.header_bytes + data_bytes + out.padding_bytes + out.end_bytes != out.tar_bytes) {
     throw Error(ErrorKind::kInternal, what + ": tar accounting does not add up");
   }
+  assign_compressed_costs(out, starts, end_of_entries, checkpoints);
   if (options.verify) {
     out.blob_digest = blob_hash.finish().str();
     out.tar_digest = reuse_blob_digest ? out.blob_digest : tar_hash.finish().str();

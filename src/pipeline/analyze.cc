@@ -1,5 +1,7 @@
 // analyze(): the whole analysis as a sequence of narrated steps. Each step is one call into
 // the module that owns it; this file only decides the order and passes results along.
+#include <algorithm>
+
 #include "attrib/history_map.h"
 #include "attrib/instruction.h"
 #include "attrib/tree_summary.h"
@@ -67,7 +69,10 @@ LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, c
   r.added = changes.added;
   r.modified = changes.modified;
   r.deleted = changes.deleted;
-  r.overhead = {idx.header_bytes, idx.padding_bytes, idx.end_bytes, idx.other_data_bytes};
+  uint64_t charged = 0;
+  for (const auto& e : idx.entries) charged += e.compressed_est;
+  r.overhead = {idx.header_bytes, idx.padding_bytes, idx.end_bytes, idx.other_data_bytes,
+                idx.compressed_bytes - std::min(charged, idx.compressed_bytes)};
   r.history_index = history_index;
   if (history_index >= 0) {
     r.created_by = config.history[history_index].created_by;

@@ -59,7 +59,8 @@ json layer_json(const LayerReport& l) {
   j["overhead"] = {{"tar_headers", l.overhead.tar_headers},
                    {"tar_padding", l.overhead.tar_padding},
                    {"tar_end", l.overhead.tar_end},
-                   {"other_data", l.overhead.other_data}};
+                   {"other_data", l.overhead.other_data},
+                   {"compressed_bytes_est", l.overhead.compressed_est}};
   j["created_by"] = l.created_by;
   j["instruction"] = l.instruction;
   j["history_index"] = l.history_index;
@@ -70,7 +71,7 @@ json layer_json(const LayerReport& l) {
 json path_list(const std::vector<PathBytes>& v, bool with_layer) {
   json arr = json::array();
   for (const auto& p : v) {
-    json j{{"path", p.path}, {"bytes", p.bytes}};
+    json j{{"path", p.path}, {"bytes", p.bytes}, {"compressed_bytes_est", p.compressed_est}};
     if (with_layer) j["layer"] = p.layer;
     else j["files"] = p.files;
     arr.push_back(j);
@@ -97,6 +98,7 @@ json findings_json(const std::vector<Finding>& findings) {
     j["paths"] = paths;
     j["path_count"] = f.path_count;
     j["bytes"] = f.bytes;
+    j["compressed_bytes_est"] = f.compressed_bytes_est;
     j["savings_bytes"] = f.savings_bytes;
     j["fix"] = f.fix;
     arr.push_back(j);

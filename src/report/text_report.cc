@@ -68,10 +68,11 @@ void layers(std::string& out, const Analysis& a) {
 
 void largest(std::string& out, const Analysis& a) {
   if (!a.largest_dirs.empty()) {
-    out += "\nLargest directories (final tree)\n";
+    out += "\nLargest directories (final tree; pull = estimated share of the compressed download)\n";
     for (const auto& d : a.largest_dirs) {
-      out += fmt::format("  {:>10}  {:>6}  {:>8} files  {}\n", human_bytes(d.bytes), percent(d.bytes, a.totals.final_bytes),
-                         group_thousands(d.files), fit(d.path, 100));
+      out += fmt::format("  {:>10}  {:>6}  pull ~{:>9}  {:>8} files  {}\n", human_bytes(d.bytes),
+                         percent(d.bytes, a.totals.final_bytes), human_bytes(d.compressed_est), group_thousands(d.files),
+                         fit(d.path, 100));
     }
   }
   if (!a.largest_files.empty()) {

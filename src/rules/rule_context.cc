@@ -76,6 +76,7 @@ Finding RuleContext::make(int layer, const std::vector<EntryRef>& matched, std::
   for (size_t i = 0; i < matched.size(); ++i) {
     const LayerEntry& e = entry(matched[i]);
     f.bytes += e.size;
+    f.compressed_bytes_est += e.compressed_est;
     if (claim && claims.claim(matched[i])) f.savings_bytes += e.size;
     order[i] = i;
   }

@@ -18,6 +18,9 @@ inline void expect_accounting(const layerscope::Analysis& a) {
         << "layer " << l.index;
     EXPECT_EQ(l.added.files + l.modified.files, l.files) << "layer " << l.index;
     EXPECT_EQ(l.added.bytes + l.modified.bytes, l.content_bytes) << "layer " << l.index;
+    uint64_t charged = 0;
+    for (const auto& e : a.indexes[l.index].entries) charged += e.compressed_est;
+    EXPECT_EQ(charged + l.overhead.compressed_est, l.compressed_bytes) << "layer " << l.index << " compressed estimates";
     compressed += l.compressed_bytes;
     tar += l.tar_bytes;
     content += l.content_bytes;

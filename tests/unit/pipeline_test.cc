@@ -122,3 +122,29 @@ TEST(Pipeline, MediaTypeThatDisagreesWithTheBytesIsADiagnostic) {
   for (const auto& d : a.diagnostics) found |= d.code == "media-type-mismatch" && d.layer == 2;
   EXPECT_TRUE(found);
 }
+
+TEST(Pipeline, CompressedEstimatesAddUpToEachBlob) {
+  // Big enough for many checkpoints, with files of very different compressibility.
+  std::string noise;
+  uint64_t x = 88172645463325252ull;  // xorshift64: incompressible
+  for (int i = 0; i < 400000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    noise.push_back(static_cast<char>(x >> 56));
+  }
+  std::vector<lstest::LayerSpec> layers = {
+      {lstest::TarBuilder().file("zeros", std::string(2000000, '\0')).file("noise", noise).finish(), "gzip"},
+      {lstest::TarBuilder().file("noise2", noise).file("text", std::string(300000, 'x')).finish(), "zstd"},
+  };
+  lstest::OciImage img;
+  lstest::build_oci(img, layers);
+  Analysis a = run(img, 2);
+  lstest::expect_accounting(a);
+  // The incompressible file must carry most of its layer's compressed bytes.
+  const auto& e0 = a.indexes[0].entries;
+  ASSERT_EQ(e0.size(), 2u);
+  EXPECT_GT(e0[1].compressed_est, e0[0].compressed_est * 10);
+  EXPECT_GT(e0[1].compressed_est, a.layers[0].compressed_bytes / 2)
+      << e0[0].compressed_est << " " << e0[1].compressed_est << " " << a.layers[0].compressed_bytes;
+}
