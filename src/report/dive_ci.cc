@@ -176,6 +176,7 @@ const char* dive_rule_status_name(DiveRuleStatus status) {
 DiveCiResult evaluate_dive_ci(const DiveCiConfig& config, const Efficiency& efficiency) {
   DiveCiResult result;
   std::vector<Threshold> thresholds;
+  std::vector<bool> enabled;
 
   // 1. Validate every rule first: dive evaluates none when any is misconfigured.
   for (const RuleKeys& keys : rule_keys()) {
@@ -185,6 +186,7 @@ DiveCiResult evaluate_dive_ci(const DiveCiConfig& config, const Efficiency& effi
     r.threshold = setting.value;
     r.actual = actual_value(r.id, efficiency);
     Threshold t;
+    bool valid = false;
     if (!setting.problem.empty()) {
       r.status = DiveRuleStatus::kMisconfigured;
       r.message = setting.problem;
@@ -194,25 +196,26 @@ DiveCiResult evaluate_dive_ci(const DiveCiConfig& config, const Efficiency& effi
     } else if (std::string why = validate(r.id, setting.value, t); !why.empty()) {
       r.status = DiveRuleStatus::kMisconfigured;
       r.message = why;
+    } else {
+      valid = true;
     }
     result.misconfigured |= r.status == DiveRuleStatus::kMisconfigured;
     result.rules.push_back(r);
     thresholds.push_back(t);
+    enabled.push_back(valid);
   }
   if (result.misconfigured) {
     result.pass = false;
-    for (auto& r : result.rules) {
-      if (r.status != DiveRuleStatus::kMisconfigured && r.message.empty()) {
-        r.message = "not evaluated: the CI configuration has errors";
-      }
+    for (size_t i = 0; i < result.rules.size(); ++i) {
+      if (enabled[i]) result.rules[i].message = "not evaluated: the CI configuration has errors";
     }
     return result;
   }
 
   // 2. Evaluate the enabled rules; any failure fails the run.
   for (size_t i = 0; i < result.rules.size(); ++i) {
+    if (!enabled[i]) continue;
     DiveRuleResult& r = result.rules[i];
-    if (r.status == DiveRuleStatus::kSkip) continue;
     evaluate_rule(r, thresholds[i], efficiency);
     if (r.status == DiveRuleStatus::kFail) result.pass = false;
   }
