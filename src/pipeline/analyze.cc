@@ -2,6 +2,7 @@
 // the module that owns it; this file only decides the order and passes results along.
 #include <algorithm>
 
+#include "attrib/dive_efficiency.h"
 #include "attrib/history_map.h"
 #include "attrib/instruction.h"
 #include "attrib/tree_summary.h"
@@ -136,7 +137,13 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   a.totals.layers = a.indexes.size();
   summarize_tree(a.indexes, a.merged.tree, options.top_n, a.totals, a.largest_dirs, a.largest_files);
 
-  // 6. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
+  // 6. Waste: dive's efficiency figures (same floats as dive, so CI thresholds carry over) and
+  //    layerscope's reclaimable bytes (each hidden byte once). Where dive's own algorithm would
+  //    go wrong on this image, say so among the diagnostics.
+  a.efficiency = compute_efficiency(stack, a.merged);
+  for (const auto& d : a.efficiency.diagnostics) a.diagnostics.push_back(d);
+
+  // 7. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
   //    projection and the .dockerignore lines built on them.
   a.findings = evaluate_rules(a, options.rules);
   for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;

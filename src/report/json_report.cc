@@ -1,6 +1,8 @@
 // The canonical JSON report. Key order is fixed (nlohmann::ordered_json keeps insertion
 // order), sizes are integer bytes, and nothing depends on the host or the clock, so the same
 // image gives the same bytes at any -j. docs/report.schema.json documents every field.
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "layerscope/report.h"
@@ -124,6 +126,34 @@ json dockerignore_json(const std::vector<IgnoreSuggestion>& v) {
   return arr;
 }
 
+// JSON has no NaN or infinities. dive's user wasted percent is NaN for 0/0 (no user bytes and
+// no waste: null) and +Inf for x/0 (waste but no user bytes: the string "+Inf"); finite values
+// print as the shortest text that reads back as the same float64.
+json float_json(double v) {
+  if (std::isnan(v)) return nullptr;
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  return v;
+}
+
+// Key order is part of the contract (tests/conformance/compare.py --dive, docs/dive-compat.md).
+json efficiency_json(const Efficiency& e) {
+  json paths = json::array();
+  for (const auto& p : e.inefficient_paths) {
+    paths.push_back({{"path", p.path}, {"cumulative_bytes", p.cumulative_bytes}, {"count", p.count}});
+  }
+  json j;
+  j["score"] = float_json(e.score);
+  j["wasted_bytes"] = e.wasted_bytes;
+  j["user_wasted_percent"] = float_json(e.user_wasted_percent);
+  j["reclaimable_bytes"] = e.reclaimable_bytes;
+  j["image_bytes"] = e.image_bytes;
+  j["user_bytes"] = e.user_bytes;
+  j["layer_bytes"] = e.layer_bytes;
+  j["inefficient_count"] = e.inefficient_paths.size();
+  j["inefficient_paths"] = paths;
+  return j;
+}
+
 }  // namespace
 
 std::string render_json(const Analysis& a) {
@@ -137,6 +167,7 @@ std::string render_json(const Analysis& a) {
                  {"final_bytes", t.final_bytes}, {"files", t.files},
                  {"dirs", t.dirs},             {"symlinks", t.symlinks},
                  {"hardlinks", t.hardlinks},   {"other_entries", t.other}};
+  j["efficiency"] = efficiency_json(a.efficiency);
   json layers = json::array();
   for (const auto& l : a.layers) layers.push_back(layer_json(l));
   j["layers"] = layers;

@@ -4,6 +4,7 @@
 
 #include "layerscope/report.h"
 #include "layerscope_version.h"
+#include "report/dive_format.h"
 #include "report/text_util.h"
 #include "util/digest.h"
 #include "util/units.h"
@@ -153,6 +154,38 @@ void dockerignore(std::string& out, const Analysis& a) {
   }
 }
 
+// dive's three CI numbers, printed as `dive --ci` prints them ("98.4421 %", "NaN %", "+Inf %",
+// go-humanize sizes), then layerscope's reclaimable bytes and the paths behind the waste.
+void efficiency(std::string& out, const Analysis& a) {
+  constexpr size_t kMaxPaths = 10;
+  const Efficiency& e = a.efficiency;
+  out += "\nEfficiency (dive-compatible)\n";
+  auto row = [&](const char* label, const std::string& value, const std::string& note) {
+    out += fmt::format("  {:<22}{:<28} {}\n", label, value, note);
+  };
+  row("efficiency", go_fixed(e.score * 100, 4) + " %", "score " + go_float(e.score));
+  row("wasted bytes", fmt::format("{} bytes ({})", e.wasted_bytes, go_humanize_bytes(e.wasted_bytes)),
+      "every copy of each path written more than once");
+  row("user wasted percent", go_fixed(e.user_wasted_percent * 100, 4) + " %",
+      "wasted / " + group_thousands(e.user_bytes) + " bytes of the layers above the base");
+  row("reclaimable", fmt::format("{} bytes ({})", e.reclaimable_bytes, human_bytes(e.reclaimable_bytes)),
+      "layerscope: hidden by later layers, each byte counted once");
+  if (e.inefficient_paths.empty()) {
+    out += "  inefficient paths     none\n";
+    return;
+  }
+  out += fmt::format("  inefficient paths     {}\n", group_thousands(e.inefficient_paths.size()));
+  out += fmt::format("    {:>5}  {:>12}  {}\n", "count", "wasted space", "path");
+  size_t shown = 0;
+  for (const auto& p : e.inefficient_paths) {
+    if (++shown > kMaxPaths) {
+      out += fmt::format("    … and {} more (see --format json)\n", e.inefficient_paths.size() - kMaxPaths);
+      break;
+    }
+    out += fmt::format("    {:>5}  {:>12}  {}\n", p.count, go_humanize_bytes(p.cumulative_bytes), fit(p.path, 100));
+  }
+}
+
 void diagnostics(std::string& out, const Analysis& a) {
   if (a.diagnostics.empty()) return;
   out += "\nNotes\n";
@@ -175,6 +208,7 @@ std::string render_text(const Analysis& a) {
   sizes(out, a);
   layers(out, a);
   largest(out, a);
+  efficiency(out, a);
   findings(out, a);
   dockerignore(out, a);
   budget(out, a);

@@ -30,6 +30,9 @@ inline void expect_accounting(const layerscope::Analysis& a) {
   EXPECT_EQ(a.totals.tar_bytes, tar);
   EXPECT_EQ(a.totals.content_bytes, content);
   EXPECT_LE(a.totals.final_bytes, a.totals.content_bytes);
+  // Every regular-file byte shipped is either visible in the final tree or reclaimable (hidden
+  // by a later entry), never both and never twice: two independent routes to the same split.
+  EXPECT_EQ(a.efficiency.reclaimable_bytes + a.totals.final_bytes, a.totals.content_bytes);
 }
 
 }  // namespace lstest

@@ -1,0 +1,257 @@
+// dive's efficiency model, reproduced so a user can keep the thresholds their CI already
+// gates on. What: each layer gets its own small tree built the way dive builds it (implicit
+// parents, `.wh.NAME` kept as a node standing for NAME, opaque markers dropped); the leaves
+// of each layer's tree are visited in dive's order and every visit adds the leaf's size to a
+// per-path record {count, cumulative, min}; whiteout leaves are sized from the stack of the
+// layers below. Score = Σmin ÷ Σcumulative, wasted = Σcumulative over paths seen twice or
+// more, user wasted percent = wasted ÷ bytes of layers 1..n-1, all with dive's types (int64
+// sums, float64 division, so 0/0 is NaN and x/0 is +Inf).
+// Why a second tree model: dive's trees are not the OCI merge (it ignores opaque markers,
+// lets an implicit parent overwrite a directory's info when stacking, and counts leaves, not
+// files), and the numbers must be the same float, so the model is copied, not approximated.
+// Spec: ../shared/DIVE-COMPAT.md, "Layer size", "Per-layer trees", "Efficiency walk". The one
+// deliberate difference: a whiteout with nothing below counts 0 and the walk carries on (dive
+// stops visiting the rest of that layer), recorded as a Diagnostic.
+#include "attrib/dive_efficiency.h"
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "util/path.h"
+
+namespace layerscope {
+
+namespace {
+
+constexpr std::string_view kWhiteoutPrefix = ".wh.";
+// dive refuses to create a node whose name starts with this (its "double whiteout" prefix,
+// which covers `.wh..wh..opq`); the parents created on the way stay.
+constexpr std::string_view kDoubleWhiteoutPrefix = ".wh..wh..";
+
+struct Node {
+  std::string name;
+  Node* parent = nullptr;
+  uint64_t size = 0;    // regular files only; everything else is 0, as dive's layer size counts
+  bool is_dir = false;  // false for implicit parents: dive creates them with empty info
+  std::map<std::string, std::unique_ptr<Node>, std::less<>> children;  // byte order, as dive sorts
+
+  bool is_whiteout() const { return std::string_view(name).starts_with(kWhiteoutPrefix); }
+};
+
+using Comps = std::vector<std::string_view>;
+
+// dive's FileTree.AddPath: walk or create each component; the payload replaces the info of
+// the last node and keeps its children.
+void add_path(Node& root, const Comps& comps, uint64_t size, bool is_dir) {
+  Node* node = &root;
+  for (size_t k = 0; k < comps.size(); ++k) {
+    auto it = node->children.find(comps[k]);
+    if (it != node->children.end()) {
+      node = it->second.get();
+    } else {
+      if (comps[k].starts_with(kDoubleWhiteoutPrefix)) return;
+      auto child = std::make_unique<Node>();
+      child->name = std::string(comps[k]);
+      child->parent = node;
+      Node* raw = child.get();
+      node->children.emplace(raw->name, std::move(child));
+      node = raw;
+    }
+    if (k + 1 == comps.size()) {
+      node->size = size;
+      node->is_dir = is_dir;
+    }
+  }
+}
+
+Node* find_path(Node& root, const Comps& comps) {
+  Node* node = &root;
+  for (auto name : comps) {
+    auto it = node->children.find(name);
+    if (it == node->children.end()) return nullptr;
+    node = it->second.get();
+  }
+  return node;
+}
+
+// Heap-allocated so the children's parent pointers stay valid when the tree is handed around.
+std::unique_ptr<Node> build_layer_tree(const LayerIndex& layer) {
+  auto root = std::make_unique<Node>();
+  root->is_dir = true;
+  Comps comps;
+  for (const LayerEntry& e : layer.entries) {
+    if (e.path.empty()) continue;
+    comps = split_path(e.path);
+    add_path(*root, comps, e.kind == EntryKind::kFile ? e.size : 0, e.kind == EntryKind::kDir);
+  }
+  return root;
+}
+
+// Depth-first, children before their parent, siblings in byte order; the root itself is never
+// visited. `comps` holds the names from the root down to the visited node (untrimmed).
+template <class Fn>
+void visit_child_first(Node& node, Comps& comps, bool leaves_only, Fn& fn) {
+  for (auto& [name, child] : node.children) {
+    comps.push_back(child->name);
+    visit_child_first(*child, comps, leaves_only, fn);
+    comps.pop_back();
+    if (!leaves_only || child->children.empty()) {
+      comps.push_back(child->name);
+      fn(*child, comps);
+      comps.pop_back();
+    }
+  }
+}
+
+// The components dive looks a node up by: its own `.wh.` prefix dropped (the prefix is
+// fictitious on the node itself), empty names dropped (a bare `.wh.` names its directory).
+Comps lookup_comps(const Node& node, const Comps& comps) {
+  Comps out(comps.begin(), comps.end() - 1);
+  std::string_view own = comps.back();
+  if (node.is_whiteout()) own.remove_prefix(kWhiteoutPrefix.size());
+  if (!own.empty()) out.push_back(own);
+  return out;
+}
+
+// dive's FileNode.Path(): "/" + names joined by "/", the node's own `.wh.` prefix dropped.
+std::string node_path(const Node& node, const Comps& comps) {
+  std::string path;
+  for (size_t k = 0; k < comps.size(); ++k) {
+    std::string_view name = comps[k];
+    if (k + 1 == comps.size() && node.is_whiteout()) name.remove_prefix(kWhiteoutPrefix.size());
+    path += '/';
+    path += name;
+  }
+  return path.empty() ? "/" : path;
+}
+
+uint64_t subtree_size(const Node& node) {
+  uint64_t total = node.size;
+  for (const auto& [name, child] : node.children) total += subtree_size(*child);
+  return total;
+}
+
+// dive's FileTree.Stack: every node of the upper tree, children first; a whiteout removes
+// what it stands for, anything else adds or replaces the node's info (an implicit node's
+// empty info too), keeping children.
+void stack_onto(Node& stacked, Node& upper) {
+  Comps comps;
+  auto graft = [&stacked](Node& node, const Comps& path) {
+    Comps target = lookup_comps(node, path);
+    if (node.is_whiteout()) {
+      Node* found = find_path(stacked, target);
+      // Erase by iterator: the key lives inside the node being destroyed.
+      if (found && found->parent) found->parent->children.erase(found->parent->children.find(found->name));
+    } else {
+      add_path(stacked, target, node.size, node.is_dir);
+    }
+  };
+  visit_child_first(upper, comps, false, graft);
+}
+
+struct PathRecord {
+  uint64_t count = 0;
+  int64_t cumulative = 0;
+  int64_t min = -1;  // dive's "minDiscoveredSize": -1 until the first visit
+};
+
+}  // namespace
+
+Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
+  Efficiency eff;
+  std::unordered_map<std::string, PathRecord> records;
+  // The stack of layers 0..i-1. dive starts it from a copy of layer 0's tree and then stacks
+  // layer 0 onto that copy again (StackTreeRange), so it is built from layer 0 once more below.
+  std::unique_ptr<Node> stacked;
+
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerIndex& layer = *layers[i];
+    eff.layer_bytes.push_back(layer.content_bytes);
+    std::unique_ptr<Node> tree = build_layer_tree(layer);
+
+    Comps comps;
+    auto visit = [&](Node& node, const Comps& path_comps) {
+      std::string path = node_path(node, path_comps);
+      int64_t size = 0;
+      if (node.is_whiteout()) {
+        Node* target = stacked ? find_path(*stacked, lookup_comps(node, path_comps)) : nullptr;
+        if (!target) {
+          eff.diagnostics.push_back(
+              {"dive-whiteout-missing-target",
+               "whiteout for '" + path +
+                   "' has nothing below it in dive's model: counted as 0 bytes (dive 0.13.1 stops walking this "
+                   "layer here, so its figures differ)",
+               static_cast<int>(i), path.substr(1)});
+        } else if (target->is_dir) {
+          size = static_cast<int64_t>(subtree_size(*target));
+        }
+      } else {
+        size = static_cast<int64_t>(node.size);
+      }
+      PathRecord& rec = records[path];
+      rec.count += 1;
+      rec.cumulative += size;
+      if (rec.min < 0 || size < rec.min) rec.min = size;
+    };
+    visit_child_first(*tree, comps, true, visit);
+
+    if (!stacked) stacked = build_layer_tree(layer);
+    stack_onto(*stacked, *tree);
+  }
+
+  // dive sums into int64 and divides as float64; 1.0 when nothing was counted.
+  int64_t sum_min = 0;
+  int64_t sum_cumulative = 0;
+  for (const auto& [path, rec] : records) {
+    sum_min += rec.min;
+    sum_cumulative += rec.cumulative;
+    if (rec.count >= 2) {
+      eff.inefficient_paths.push_back({path, static_cast<uint64_t>(rec.cumulative), rec.count});
+      eff.wasted_bytes += static_cast<uint64_t>(rec.cumulative);
+    }
+  }
+  eff.score = sum_cumulative == 0 ? 1.0 : static_cast<double>(sum_min) / static_cast<double>(sum_cumulative);
+  std::sort(eff.inefficient_paths.begin(), eff.inefficient_paths.end(),
+            [](const InefficientPath& a, const InefficientPath& b) {
+              if (a.cumulative_bytes != b.cumulative_bytes) return a.cumulative_bytes > b.cumulative_bytes;
+              return a.path < b.path;  // std::string compares bytes as unsigned char
+            });
+
+  for (size_t i = 0; i < eff.layer_bytes.size(); ++i) {
+    eff.image_bytes += eff.layer_bytes[i];
+    if (i >= 1) eff.user_bytes += eff.layer_bytes[i];
+  }
+  // dive's float64(wasted) / float64(user) is IEEE division: 0/0 is NaN, x/0 is +Inf. Spelled
+  // out so the result does not depend on floating-point trapping or sanitizer settings.
+  if (eff.user_bytes == 0) {
+    eff.user_wasted_percent =
+        eff.wasted_bytes == 0 ? std::numeric_limits<double>::quiet_NaN() : std::numeric_limits<double>::infinity();
+  } else {
+    eff.user_wasted_percent = static_cast<double>(eff.wasted_bytes) / static_cast<double>(eff.user_bytes);
+  }
+  return eff;
+}
+
+uint64_t reclaimable_bytes(const std::vector<const LayerIndex*>& layers, const std::vector<Shadow>& shadows) {
+  uint64_t total = 0;
+  for (const Shadow& s : shadows) {
+    if (s.layer >= layers.size() || s.entry >= layers[s.layer]->entries.size()) continue;
+    const LayerEntry& e = layers[s.layer]->entries[s.entry];
+    // Same-layer duplicates (kDuplicate) count too: the earlier copy is shipped and never seen.
+    if (e.kind == EntryKind::kFile) total += e.size;
+  }
+  return total;
+}
+
+Efficiency compute_efficiency(const std::vector<const LayerIndex*>& layers, const MergeResult& merged) {
+  Efficiency eff = dive_efficiency(layers);
+  eff.reclaimable_bytes = reclaimable_bytes(layers, merged.shadows);
+  return eff;
+}
+
+}  // namespace layerscope
