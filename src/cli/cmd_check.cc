@@ -5,7 +5,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
 #include "cli/command.h"
+#include "layerscope/dive_ci.h"
 #include "layerscope/error.h"
 #include "layerscope/gate.h"
 #include "layerscope/report.h"
@@ -34,6 +40,8 @@ class CheckCommand : public Command {
     app_ = parent.add_subcommand("check", "CI gate: evaluate size budgets, waste limits and findings; exit 1 on failure");
     image_.add_to(app_);
     app_->add_option("--config", config_, "Policy file (default: .layerscope.yml when present)");
+    app_->add_option("--dive-ci", dive_ci_,
+                     "dive CI rules file; gives dive's verdict (default: .dive-ci when present and no layerscope policy)");
     app_->add_option("--budget", budget_, "Content size budget (what `docker images` shows), e.g. 500MB");
     app_->add_option("--budget-compressed", budget_compressed_, "Compressed (pull) size budget");
     app_->add_option("--budget-final", budget_final_, "Final filesystem size budget");
@@ -50,24 +58,84 @@ class CheckCommand : public Command {
   CLI::App* app() const override { return app_; }
 
   int run() override {
-    Policy policy = load_policy();
+    std::string dive_file = dive_ci_file();
+    Policy policy = load_policy(!dive_file.empty());
+    std::optional<DiveCiConfig> dive;
+    if (!dive_file.empty()) dive = parse_dive_ci(read_text(dive_file));
     AnalyzeOptions o = image_.resolve(image_.analyze.reference);
     o.rules = policy.rules;
     if (policy.budget.content) o.budget_bytes = policy.budget.content;
     Analysis a = analyze(o);
     GateResult g = evaluate_gate(a, policy);
-    write_output("", format_ == "json" ? render_json(a) : gate_text(g));
+    std::string text;
+    if (dive) {
+      DiveCiResult d = evaluate_dive_ci(*dive, a.efficiency);
+      add_dive_checks(d, dive_file, g);
+      text += render_dive_ci(d, a.efficiency);
+    }
+    write_output("", format_ == "json" ? render_json(a) : text + gate_text(g));
     return g.passed ? kExitOk : kExitGateFailed;
   }
 
  private:
-  Policy load_policy() const {
+  // An explicit --dive-ci, else .dive-ci when no layerscope policy is in use (a team that
+  // replaces `dive --ci` keeps its file and gets the same verdict).
+  std::string dive_ci_file() const {
+    if (!dive_ci_.empty()) return dive_ci_;
+    if (config_.empty() && !file_exists(".layerscope.yml") && file_exists(".dive-ci")) return ".dive-ci";
+    return "";
+  }
+
+  static std::string read_text(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw Error(ErrorKind::kConfig, path + ": cannot read the dive CI file");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+  }
+
+  // dive's three rules become gate checks; a misconfigured file fails the run, as in dive.
+  static void add_dive_checks(const DiveCiResult& d, const std::string& file, GateResult& g) {
+    for (const auto& r : d.rules) {
+      Check c{"dive." + r.id, "dive " + r.id};
+      c.threshold = r.threshold;
+      c.actual = r.actual;
+      c.message = r.message;
+      c.status = r.status == DiveRuleStatus::kPass   ? CheckStatus::kPass
+                 : r.status == DiveRuleStatus::kFail ? CheckStatus::kFail
+                                                      : CheckStatus::kSkip;
+      if (r.status == DiveRuleStatus::kMisconfigured) c.message = "misconfigured: " + r.message;
+      if (c.status == CheckStatus::kFail) c.violations.push_back({r.message});
+      // Replace the policy's own (unset) dive check of the same id.
+      auto same = std::find_if(g.checks.begin(), g.checks.end(), [&](const Check& x) { return x.id == c.id; });
+      if (same != g.checks.end()) *same = c;
+      else g.checks.push_back(c);
+    }
+    if (d.misconfigured) {
+      g.misconfigured = true;
+      Check c{"dive.config", "dive CI configuration"};
+      c.status = CheckStatus::kFail;
+      c.threshold = file;
+      c.actual = "misconfigured";
+      c.message = "CI Misconfigured: no rule was evaluated";
+      c.violations.push_back({c.message});
+      g.checks.push_back(c);
+    }
+    g.passed = true;
+    for (const auto& c : g.checks) g.passed &= c.status != CheckStatus::kFail;
+  }
+
+  Policy load_policy(bool dive_mode) const {
     Policy p;
     p.source = "defaults";
     if (!config_.empty()) {
       p = load_policy_file(config_);
     } else if (file_exists(".layerscope.yml")) {
       p = load_policy_file(".layerscope.yml");
+    } else if (dive_mode) {
+      // dive's verdict alone, unless flags below add more.
+      p.fail_on.reset();
+      p.source = "dive CI file";
     }
     if (!budget_.empty()) p.budget.content = size_flag("--budget", budget_);
     if (!budget_compressed_.empty()) p.budget.compressed = size_flag("--budget-compressed", budget_compressed_);
@@ -107,7 +175,7 @@ class CheckCommand : public Command {
 
   CLI::App* app_;
   ImageOptions image_;
-  std::string config_, budget_, budget_compressed_, budget_final_, layer_budget_, max_waste_, fail_on_;
+  std::string config_, dive_ci_, budget_, budget_compressed_, budget_final_, layer_budget_, max_waste_, fail_on_;
   double max_waste_percent_ = -1, min_efficiency_ = -1;
   bool require_non_root_ = false, require_healthcheck_ = false;
   std::string format_ = "text";
