@@ -42,5 +42,7 @@ using CommandFactory = std::unique_ptr<Command> (*)(CLI::App&);
 std::unique_ptr<Command> make_analyze_command(CLI::App& app);
 std::unique_ptr<Command> make_tree_command(CLI::App& app);
 std::unique_ptr<Command> make_check_command(CLI::App& app);
+std::unique_ptr<Command> make_rules_command(CLI::App& app);
+std::unique_ptr<Command> make_dockerignore_command(CLI::App& app);
 
 }  // namespace layerscope::cli

@@ -15,6 +15,8 @@ constexpr layerscope::cli::CommandFactory kCommands[] = {
     layerscope::cli::make_analyze_command,
     layerscope::cli::make_tree_command,
     layerscope::cli::make_check_command,
+    layerscope::cli::make_dockerignore_command,
+    layerscope::cli::make_rules_command,
 };
 
 // One line on stderr, whatever the message holds.
