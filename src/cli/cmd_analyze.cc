@@ -15,6 +15,8 @@ class AnalyzeCommand : public Command {
     app_->add_option("--format", format_, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
     app_->add_option("--top", image_.analyze.top_n, "How many of the largest files and directories to list");
     app_->add_option("-o,--output", output_, "Write the report to this file instead of stdout");
+    app_->add_option("--finding-paths", image_.analyze.rules.max_paths,
+                     "Paths listed per finding (default 5; 0 lists them all)");
     app_->add_option("--budget", budget_, "Size budget (content size), e.g. 500MB or 0.5GiB: project the size after every fix");
   }
   CLI::App* app() const override { return app_; }

@@ -87,7 +87,7 @@ Finding RuleContext::make(int layer, const std::vector<EntryRef>& matched, std::
     if (a.path != b.path) return a.path < b.path;
     return matched[x].layer < matched[y].layer;
   };
-  size_t keep = std::min(config.max_paths, order.size());
+  size_t keep = config.max_paths == 0 ? order.size() : std::min(config.max_paths, order.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<long>(keep), order.end(), by_size);
   for (size_t k = 0; k < keep; ++k) {
     const EntryRef& r = matched[order[k]];
