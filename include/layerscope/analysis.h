@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "layerscope/attribution.h"
 #include "layerscope/findings.h"
 #include "layerscope/image.h"
 #include "layerscope/layer_cache.h"
@@ -30,6 +31,7 @@ struct AnalyzeOptions {
   LayerCache* cache = nullptr;  // optional: reuse per-layer results keyed by digest
   RulesConfig rules;              // thresholds, severities, allowlists, disabled rules
   std::optional<uint64_t> budget_bytes;  // --budget: project the size after every fix
+  std::string dockerfile;  // --dockerfile PATH: map layers to its lines ("" = history heuristics)
 };
 
 struct LayerOverhead {
@@ -54,8 +56,11 @@ struct LayerReport {
   ChangeCount added, modified, deleted;
   LayerOverhead overhead;
   std::string created_by;   // raw history text, "" when missing
-  std::string instruction;  // readable form ("RUN apt-get …"), "(missing)" when no history
+  std::string instruction;  // readable form ("RUN apt-get …"), "(missing)" when no history;
+                            // the Dockerfile's own text when the layer matched a line of it
   int history_index = -1;
+  int dockerfile_line = -1, dockerfile_last_line = -1;  // the instruction's lines, -1 unmatched
+  std::string origin = kOriginUnknown;                  // "base" | "own" | "unknown"
   bool verified = false;    // both digests were checked
 };
 
@@ -67,6 +72,9 @@ struct Totals {
   uint64_t final_bytes = 0;       // regular-file bytes visible in the final tree
   uint64_t files = 0;             // regular files in the final tree
   uint64_t dirs = 0, symlinks = 0, hardlinks = 0, other = 0;
+  // Split by LayerReport::origin; base + own + unknown == the total above.
+  uint64_t base_content_bytes = 0, own_content_bytes = 0, unknown_content_bytes = 0;
+  uint64_t base_compressed_bytes = 0, own_compressed_bytes = 0, unknown_compressed_bytes = 0;
 };
 
 struct PathBytes {
@@ -108,6 +116,8 @@ struct Analysis {
   uint64_t savings_bytes = 0;     // Σ findings' savings (each byte once)
   std::optional<BudgetProjection> budget;
   std::vector<IgnoreSuggestion> dockerignore;
+  Attribution attribution;                    // how origins and Dockerfile lines were decided
+  std::vector<InstructionBytes> instructions; // bytes per instruction, in layer order
 
   // The full data behind the summary, for tree browsing and the analyses built on top.
   std::vector<LayerIndex> indexes;

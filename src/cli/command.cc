@@ -22,6 +22,8 @@ void ImageOptions::add_to(CLI::App* cmd, bool positional_required) {
   cmd->add_flag("--no-cache", no_cache, "Read every layer; do not use or fill the layer cache");
   cmd->add_option("--cache-dir", cache_dir, "Layer cache directory (default $XDG_CACHE_HOME/layerscope)");
   cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");
+  cmd->add_option("--dockerfile", analyze.dockerfile,
+                  "The Dockerfile the image was built from: map layers to its lines and split base vs own bytes");
 }
 
 AnalyzeOptions ImageOptions::resolve(const std::string& reference) {

@@ -1,8 +1,11 @@
 // analyze(): the whole analysis as a sequence of narrated steps. Each step is one call into
 // the module that owns it; this file only decides the order and passes results along.
 #include <algorithm>
+#include <optional>
 
 #include "attrib/dive_efficiency.h"
+#include "attrib/dockerfile.h"
+#include "attrib/dockerfile_map.h"
 #include "attrib/history_map.h"
 #include "attrib/instruction.h"
 #include "attrib/tree_summary.h"
@@ -112,6 +115,14 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
     if (!a.image.config.variant.empty()) a.image.platform += "/" + a.image.config.variant;
   }
 
+  // 2b. Read the Dockerfile now, so a malformed one fails before any layer is read. The
+  //     image's platform supplies TARGETARCH & co. as the build did.
+  std::optional<Dockerfile> dockerfile;
+  if (!options.dockerfile.empty()) {
+    const ImageConfig& c = a.image.config;
+    dockerfile = read_dockerfile(options.dockerfile, {platform_build_args(c.os, c.architecture, c.variant)});
+  }
+
   // 3. Index every layer in parallel; verify sizes, digests and diff_ids.
   a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, options.cache, a.diagnostics);
   if (a.image.config.synthesized) {
@@ -143,7 +154,15 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   a.efficiency = compute_efficiency(stack, a.merged);
   for (const auto& d : a.efficiency.diagnostics) a.diagnostics.push_back(d);
 
-  // 7. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
+  // 7. Origins: the Dockerfile's final stage aligned with the history (layers get their
+  //    lines), or without one the base image's boundary as the history suggests it; then
+  //    the base/own split of the totals and the bytes per instruction.
+  apply_attribution(dockerfile ? map_dockerfile(*dockerfile, a.image.config.history, a.layers.size())
+                               : guess_base_layers(a.image.config.history, a.layers.size()),
+                    a);
+  a.attribution.dockerfile = options.dockerfile;
+
+  // 8. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
   //    projection and the .dockerignore lines built on them.
   a.findings = evaluate_rules(a, options.rules);
   for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;

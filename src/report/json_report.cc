@@ -66,8 +66,35 @@ json layer_json(const LayerReport& l) {
   j["created_by"] = l.created_by;
   j["instruction"] = l.instruction;
   j["history_index"] = l.history_index;
+  j["dockerfile_line"] = l.dockerfile_line;
+  j["dockerfile_last_line"] = l.dockerfile_last_line;
+  j["origin"] = l.origin;
   j["verified"] = l.verified;
   return j;
+}
+
+json attribution_json(const Analysis& a) {
+  const Attribution& at = a.attribution;
+  json j{{"method", at.method},         {"rule", at.rule},
+         {"dockerfile", at.dockerfile}, {"base_image", at.base_image},
+         {"from_line", at.from_line},   {"base_layers", at.base_layers},
+         {"own_layers", at.own_layers}, {"unknown_layers", at.unknown_layers}};
+  return j;
+}
+
+json instructions_json(const Analysis& a) {
+  json arr = json::array();
+  for (const auto& i : a.instructions) {
+    arr.push_back({{"instruction", i.instruction},
+                   {"dockerfile_line", i.dockerfile_line},
+                   {"dockerfile_last_line", i.dockerfile_last_line},
+                   {"origin", i.origin},
+                   {"layers", i.layers},
+                   {"content_bytes", i.content_bytes},
+                   {"compressed_bytes", i.compressed_bytes},
+                   {"added_bytes", i.added_bytes}});
+  }
+  return arr;
 }
 
 json path_list(const std::vector<PathBytes>& v, bool with_layer) {
@@ -167,6 +194,13 @@ std::string render_json(const Analysis& a) {
                  {"final_bytes", t.final_bytes}, {"files", t.files},
                  {"dirs", t.dirs},             {"symlinks", t.symlinks},
                  {"hardlinks", t.hardlinks},   {"other_entries", t.other}};
+  // base + own + unknown == the total (docs/attribution.md).
+  j["totals"]["base_content_bytes"] = t.base_content_bytes;
+  j["totals"]["own_content_bytes"] = t.own_content_bytes;
+  j["totals"]["unknown_content_bytes"] = t.unknown_content_bytes;
+  j["totals"]["base_compressed_bytes"] = t.base_compressed_bytes;
+  j["totals"]["own_compressed_bytes"] = t.own_compressed_bytes;
+  j["totals"]["unknown_compressed_bytes"] = t.unknown_compressed_bytes;
   j["efficiency"] = efficiency_json(a.efficiency);
   json layers = json::array();
   for (const auto& l : a.layers) layers.push_back(layer_json(l));
@@ -176,6 +210,8 @@ std::string render_json(const Analysis& a) {
     history.push_back({{"created_by", h.created_by}, {"empty_layer", h.empty_layer}, {"layer", h.layer}});
   }
   j["history"] = history;
+  j["attribution"] = attribution_json(a);
+  j["instructions"] = instructions_json(a);
   j["largest_directories"] = path_list(a.largest_dirs, false);
   j["largest_files"] = path_list(a.largest_files, true);
   j["findings"] = findings_json(a.findings);

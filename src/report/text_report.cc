@@ -2,6 +2,8 @@
 // SI (1 MB = 1,000,000 bytes, as `docker images` prints them).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "layerscope/report.h"
 #include "layerscope_version.h"
 #include "report/dive_format.h"
@@ -36,6 +38,43 @@ void header(std::string& out, const Analysis& a) {
                      c.has_healthcheck ? "yes" : "none");
 }
 
+// "Dockerfile:6-14", "base", "own" (matched by heuristics only), "-" (unknown).
+std::string dockerfile_lines(int first, int last, const std::string& origin) {
+  if (first >= 0) return "Dockerfile:" + std::to_string(first) + (last > first ? "-" + std::to_string(last) : "");
+  if (origin == kOriginBase || origin == kOriginOwn) return origin;
+  return "-";
+}
+
+template <typename Row>
+void origin_split(std::string& out, const Analysis& a, Row& row) {
+  const Attribution& at = a.attribution;
+  if (at.method == "none") return;
+  const Totals& t = a.totals;
+  std::string from = at.base_image.empty() ? "" : " (FROM " + at.base_image + ")";
+  row("  base image", t.base_content_bytes, std::to_string(at.base_layers) + " layers" + from);
+  row("  own instructions", t.own_content_bytes, std::to_string(at.own_layers) + " layers");
+  if (at.unknown_layers) row("  unattributed", t.unknown_content_bytes, std::to_string(at.unknown_layers) + " layers matched nothing");
+  out += "  (" + (at.method == "heuristic" ? std::string("guessed: ") : std::string()) + at.rule + ")\n";
+}
+
+void by_instruction(std::string& out, const Analysis& a) {
+  if (a.attribution.method == "none" || a.instructions.empty()) return;
+  std::vector<const InstructionBytes*> v;
+  for (const auto& i : a.instructions) v.push_back(&i);
+  std::stable_sort(v.begin(), v.end(), [](auto* x, auto* y) { return x->content_bytes > y->content_bytes; });
+  out += "\nBy instruction (content bytes, largest first)\n";
+  for (const auto* i : v) {
+    std::string layers = i->layers.size() == 1 ? "layer " + std::to_string(i->layers[0])
+                                                : "layers " + std::to_string(i->layers.front()) + "-" +
+                                                      std::to_string(i->layers.back());
+    std::string text = i->instruction + (i->origin == kOriginBase ? "  (base image)" : "");
+    out += fmt::format("  {:<18} {:>10} {:>6}  {:<11} {}\n",
+                       dockerfile_lines(i->dockerfile_line, i->dockerfile_last_line, i->origin),
+                       human_bytes(i->content_bytes), percent(i->content_bytes, a.totals.content_bytes), layers,
+                       fit(text, 90));
+  }
+}
+
 void sizes(std::string& out, const Analysis& a) {
   const Totals& t = a.totals;
   out += "\nSizes (1 MB = 1,000,000 bytes)\n";
@@ -49,16 +88,18 @@ void sizes(std::string& out, const Analysis& a) {
   row("final filesystem", t.final_bytes, group_thousands(t.files) + " files visible in the final tree");
   uint64_t hidden = t.content_bytes >= t.final_bytes ? t.content_bytes - t.final_bytes : 0;
   row("hidden by later layers", hidden, "shipped, but deleted or overwritten above (" + percent(hidden, t.content_bytes) + ")");
+  origin_split(out, a, row);
 }
 
 void layers(std::string& out, const Analysis& a) {
   out += "\nLayers\n";
-  out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", "#", "digest", "compressed", "content",
-                     "added (files)", "modified (files)", "deleted (files)", "instruction");
+  out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {:<16} {}\n", "#", "digest", "compressed",
+                     "content", "added (files)", "modified (files)", "deleted (files)", "line", "instruction");
   for (const auto& l : a.layers) {
-    out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {}\n", l.index, short_digest(l.digest),
-                       human_bytes(l.compressed_bytes), human_bytes(l.content_bytes), files_and_bytes(l.added),
-                       files_and_bytes(l.modified), files_and_bytes(l.deleted), fit(l.instruction, 72));
+    out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {:<16} {}\n", l.index,
+                       short_digest(l.digest), human_bytes(l.compressed_bytes), human_bytes(l.content_bytes),
+                       files_and_bytes(l.added), files_and_bytes(l.modified), files_and_bytes(l.deleted),
+                       dockerfile_lines(l.dockerfile_line, l.dockerfile_last_line, l.origin), fit(l.instruction, 72));
   }
   size_t empty = 0;
   for (const auto& h : a.image.config.history) empty += h.empty_layer;
@@ -207,6 +248,7 @@ std::string render_text(const Analysis& a) {
   header(out, a);
   sizes(out, a);
   layers(out, a);
+  by_instruction(out, a);
   largest(out, a);
   efficiency(out, a);
   findings(out, a);
