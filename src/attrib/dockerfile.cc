@@ -314,6 +314,7 @@ class Lexer {
   }
 
   std::string braced() {
+    if (src_.find('}', pos_) == std::string_view::npos) fail(line_, "missing '}' in a variable substitution");
     size_t start = pos_;
     while (!at_end() && is_name_char(src_[pos_])) ++pos_;
     std::string name(src_.substr(start, pos_ - start));
@@ -749,6 +750,7 @@ class Parser {
     int line = in.first_line;
     expand_flags(in, global_);
     auto words = Lexer(df_.escape, global_, line).words(in.raw_args);
+    if (words.empty() && !in.raw_args.empty()) fail(line, "base name (" + in.raw_args + ") should not be blank");
     if (!(words.size() == 1 || (words.size() == 3 && lower(words[1]) == "as"))) {
       fail(line, "FROM takes an image and optionally AS NAME (FROM [--platform=…] IMAGE [AS NAME])");
     }
