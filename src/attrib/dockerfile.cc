@@ -315,6 +315,12 @@ class Lexer {
 
   std::string braced() {
     if (src_.find('}', pos_) == std::string_view::npos) fail(line_, "missing '}' in a variable substitution");
+    // ${A:-${B:-${C…}}} recurses; a hostile file must not exhaust the stack.
+    if (++depth_ > kMaxNesting) fail(line_, "variable substitutions nested too deeply");
+    struct Leave {
+      int& d;
+      ~Leave() { --d; }
+    } leave{depth_};
     size_t start = pos_;
     while (!at_end() && is_name_char(src_[pos_])) ++pos_;
     std::string name(src_.substr(start, pos_ - start));
@@ -375,9 +381,11 @@ class Lexer {
     return v;
   }
 
+  static constexpr int kMaxNesting = 64;
   char escape_;
   const Scope& scope_;
   int line_;
+  int depth_ = 0;
   std::string_view src_;
   size_t pos_ = 0;
 };

@@ -16,9 +16,11 @@ namespace {
 constexpr int kStrong = 4;   // same command text
 constexpr int kWeak = 2;     // same keyword and destination (hashed COPY), heredoc first line
 constexpr int kKeyword = 1;  // metadata instruction of the same keyword, text differs
-// The alignment is quadratic; a history longer than this (hostile or absurd) has its older
-// entries treated as the base image's without comparing them.
+// The alignment is quadratic; in a history longer than this (hostile or absurd) the older
+// entries are treated as the base image's without comparing them. Real histories have a few
+// hundred entries at most and Dockerfiles a few hundred instructions.
 constexpr size_t kMaxWindow = 4096;
+constexpr size_t kMaxCells = size_t{4} << 20;
 
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
@@ -74,13 +76,68 @@ std::string strip_trailing_slash(std::string s) {
   return s;
 }
 
-// A config history entry reduced to keyword + collapsed body.
+// A config history entry reduced to keyword + collapsed body, with the parts the scoring
+// needs parsed once (the alignment compares every entry with every instruction).
 struct Recorded {
   std::string keyword;  // "" when it is not recognisably an instruction
   std::string body;
+  // COPY / ADD
+  bool hashed = false;               // "dir:<hex> in /dst": only the destination is known
+  std::string dest;                  // no trailing '/'
+  std::vector<std::string> sources;  // flags dropped
+  std::string operands;              // sources and destination, flags dropped
+  // CMD / ENTRYPOINT written as a list
+  std::optional<std::vector<std::string>> list;
 };
 
-Recorded parse_recorded(std::string_view created_by) {
+// `["a", "b"]` or Go's `["a" "b"]` (classic docker and BuildKit print lists that way).
+std::optional<std::vector<std::string>> loose_list(std::string_view s) {
+  if (s.size() < 2 || s.front() != '[' || s.back() != ']') return std::nullopt;
+  std::vector<std::string> out;
+  size_t i = 1;
+  while (i + 1 < s.size()) {
+    char c = s[i];
+    if (c == ' ' || c == ',') {
+      ++i;
+      continue;
+    }
+    if (c != '"') return std::nullopt;
+    std::string item;
+    ++i;
+    while (i + 1 < s.size() && s[i] != '"') {
+      if (s[i] == '\\' && i + 2 < s.size()) ++i;
+      item += s[i++];
+    }
+    if (s[i] != '"') return std::nullopt;
+    ++i;
+    out.push_back(collapse_whitespace(item));
+  }
+  return out;
+}
+
+void parse_operands(Recorded& r) {
+  if (r.keyword == "CMD" || r.keyword == "ENTRYPOINT") r.list = loose_list(r.body);
+  if (r.keyword != "COPY" && r.keyword != "ADD") return;
+  // classic docker and buildah hash the sources: "dir:<hex> in /app", "file:<hex> in /",
+  // "multi:<hex> in /dst/", even "--chown=1:1dir:<hex> in /app".
+  static const std::regex kHashed(R"((?:file|dir|multi):[0-9a-fA-F]+ in (.*)$)");
+  std::smatch m;
+  if (std::regex_search(r.body, m, kHashed)) {
+    r.hashed = true;
+    r.dest = strip_trailing_slash(collapse_whitespace(m[1].str()));
+    return;
+  }
+  auto tokens = split_spaces(r.body);
+  size_t first = 0;
+  while (first < tokens.size() && starts_with(tokens[first], "--")) ++first;
+  tokens.erase(tokens.begin(), tokens.begin() + static_cast<long>(first));
+  if (tokens.size() < 2) return;
+  r.operands = join(tokens);
+  r.dest = strip_trailing_slash(tokens.back());
+  r.sources.assign(tokens.begin(), tokens.end() - 1);
+}
+
+Recorded parse_recorded_text(std::string_view created_by) {
   std::string s = collapse_whitespace(created_by);
   if (ends_with(s, "# buildkit")) s = collapse_whitespace(std::string_view(s).substr(0, s.size() - 10));
   Recorded r;
@@ -115,29 +172,10 @@ Recorded parse_recorded(std::string_view created_by) {
   return r;
 }
 
-// `["a", "b"]` or Go's `["a" "b"]` (classic docker and BuildKit print lists that way).
-std::optional<std::vector<std::string>> loose_list(std::string_view s) {
-  if (s.size() < 2 || s.front() != '[' || s.back() != ']') return std::nullopt;
-  std::vector<std::string> out;
-  size_t i = 1;
-  while (i + 1 < s.size()) {
-    char c = s[i];
-    if (c == ' ' || c == ',') {
-      ++i;
-      continue;
-    }
-    if (c != '"') return std::nullopt;
-    std::string item;
-    ++i;
-    while (i + 1 < s.size() && s[i] != '"') {
-      if (s[i] == '\\' && i + 2 < s.size()) ++i;
-      item += s[i++];
-    }
-    if (s[i] != '"') return std::nullopt;
-    ++i;
-    out.push_back(collapse_whitespace(item));
-  }
-  return out;
+Recorded parse_recorded(std::string_view created_by) {
+  Recorded r = parse_recorded_text(created_by);
+  parse_operands(r);
+  return r;
 }
 
 // What a chain instruction may have been recorded as.
@@ -247,32 +285,16 @@ int score(const Recorded& r, bool empty_layer, const Expect& e) {
     return 0;
   }
   if (e.keyword == "COPY" || e.keyword == "ADD") {
-    auto dest_ok = [&](const std::string& d) {
-      std::string n = strip_trailing_slash(d);
-      return std::find(e.dests.begin(), e.dests.end(), n) != e.dests.end();
-    };
-    // classic docker and buildah hash the sources: "dir:<hex> in /app", "file:<hex> in /",
-    // "multi:<hex> in /dst/", even "--chown=1:1dir:<hex> in /app".
-    static const std::regex kHashed(R"((?:file|dir|multi):[0-9a-fA-F]+ in (.*)$)");
-    std::smatch m;
-    if (std::regex_search(b, m, kHashed)) return dest_ok(m[1].str()) ? kWeak : 0;
-    auto tokens = split_spaces(b);
-    size_t first = 0;
-    while (first < tokens.size() && starts_with(tokens[first], "--")) ++first;
-    tokens.erase(tokens.begin(), tokens.begin() + static_cast<long>(first));
-    if (tokens.size() < 2) return 0;
-    std::string joined = join(tokens);
+    if (r.dest.empty()) return 0;
+    bool dest = std::find(e.dests.begin(), e.dests.end(), r.dest) != e.dests.end();
+    if (r.hashed) return dest ? kWeak : 0;
     for (const auto& t : e.texts) {
-      if (joined == t) return kStrong;
+      if (r.operands == t) return kStrong;
     }
-    std::vector<std::string> srcs(tokens.begin(), tokens.end() - 1);
-    bool dest = dest_ok(tokens.back());
-    if (dest && srcs == e.sources) return kStrong;
+    if (dest && r.sources == e.sources) return kStrong;
     return dest ? kWeak : 0;
   }
-  if (e.list) {
-    if (auto l = loose_list(b); l && *l == *e.list) return kStrong;
-  }
+  if (e.list && r.list && *r.list == *e.list) return kStrong;
   return empty_layer ? kKeyword : 0;
 }
 
@@ -315,8 +337,10 @@ HistoryAttribution map_dockerfile(const Dockerfile& df, const std::vector<Histor
 
   std::vector<Expect> want = expectations(df);
   size_t n_all = history.size();
-  size_t offset = n_all > kMaxWindow ? n_all - kMaxWindow : 0;
-  size_t n = n_all - offset, m = want.size();
+  size_t m = want.size();
+  size_t window = std::min(kMaxWindow, std::max<size_t>(1, kMaxCells / std::max<size_t>(m, 1)));
+  size_t offset = n_all > window ? n_all - window : 0;
+  size_t n = n_all - offset;
   std::vector<Recorded> rec(n);
   for (size_t h = 0; h < n; ++h) rec[h] = parse_recorded(history[offset + h].created_by);
 

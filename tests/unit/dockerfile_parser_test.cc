@@ -373,3 +373,12 @@ TEST(DockerfileParser, ReadErrorsAreConfigErrors) {
     EXPECT_EQ(e.text(), "/nonexistent/Dockerfile: cannot read the Dockerfile");
   }
 }
+
+TEST(DockerfileParser, DeeplyNestedSubstitutionIsAnErrorNotACrash) {
+  std::string word = "x";
+  for (int i = 0; i < 200; ++i) word = "${A:-" + word + "}";
+  EXPECT_EQ(error_of("FROM a\nCOPY " + word + " /d\n"), "Dockerfile:2: variable substitutions nested too deeply");
+  std::string ok = "x";
+  for (int i = 0; i < 10; ++i) ok = "${A:-" + ok + "}";
+  EXPECT_EQ(parse_dockerfile("FROM a\nCOPY " + ok + " /d\n").stages[0].instructions[0].args[0], "x");
+}
