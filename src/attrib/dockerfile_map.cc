@@ -410,8 +410,8 @@ HistoryAttribution map_dockerfile(const Dockerfile& df, const std::vector<Histor
     }
     if (match[h] < 0) {
       out.diagnostics.push_back({"layer-unmatched",
-                                 "layer " + std::to_string(l) + " (" + clean_instruction(history[h].created_by) +
-                                     ") matches no instruction of the Dockerfile's final stage",
+                                 clean_instruction(history[h].created_by).substr(0, 120) +
+                                     " matches no instruction of the Dockerfile's final stage",
                                  static_cast<int>(l), ""});
       continue;
     }
@@ -467,7 +467,7 @@ HistoryAttribution guess_base_layers(const std::vector<HistoryEntry>& history, s
     std::string kw = parse_recorded(history[h].created_by).keyword;
     if ((kw == "CMD" || kw == "ENTRYPOINT") && layers_after(h)) {
       boundary = h + 1;
-      out.summary.rule = "heuristic: the base image's history ends at its last " + kw +
+      out.summary.rule = "the base image's history ends at its last " + kw +
                          " with layers after it (history entry " + std::to_string(h) + ")";
       break;
     }
@@ -484,7 +484,7 @@ HistoryAttribution guess_base_layers(const std::vector<HistoryEntry>& history, s
       while (b > 0 && is_buildkit(history[b - 1]) == style) --b;
       if (b > 0 && layers_before(b)) {
         boundary = b;
-        out.summary.rule = std::string("heuristic: the builder changed at history entry ") + std::to_string(b) +
+        out.summary.rule = std::string("the builder changed at history entry ") + std::to_string(b) +
                            (style ? " (BuildKit after another builder)" : " (another builder after BuildKit)");
       }
     }

@@ -38,12 +38,15 @@ void header(std::string& out, const Analysis& a) {
                      c.has_healthcheck ? "yes" : "none");
 }
 
-// "Dockerfile:6-14", "base", "own" (matched by heuristics only), "-" (unknown).
-std::string dockerfile_lines(int first, int last, const std::string& origin) {
+// "Dockerfile:6-14", "base", "own" (no Dockerfile line), "unmatched" (a Dockerfile was given
+// but nothing in it made this layer), "-" (unknown).
+std::string dockerfile_lines(const Analysis& a, int first, int last, const std::string& origin) {
   if (first >= 0) return "Dockerfile:" + std::to_string(first) + (last > first ? "-" + std::to_string(last) : "");
   if (origin == kOriginBase || origin == kOriginOwn) return origin;
-  return "-";
+  return a.attribution.method == "dockerfile" ? "unmatched" : "-";
 }
+
+std::string layers_count(int n) { return std::to_string(n) + (n == 1 ? " layer" : " layers"); }
 
 template <typename Row>
 void origin_split(std::string& out, const Analysis& a, Row& row) {
@@ -51,9 +54,9 @@ void origin_split(std::string& out, const Analysis& a, Row& row) {
   if (at.method == "none") return;
   const Totals& t = a.totals;
   std::string from = at.base_image.empty() ? "" : " (FROM " + at.base_image + ")";
-  row("  base image", t.base_content_bytes, std::to_string(at.base_layers) + " layers" + from);
-  row("  own instructions", t.own_content_bytes, std::to_string(at.own_layers) + " layers");
-  if (at.unknown_layers) row("  unattributed", t.unknown_content_bytes, std::to_string(at.unknown_layers) + " layers matched nothing");
+  row("  base image", t.base_content_bytes, layers_count(at.base_layers) + from);
+  row("  own instructions", t.own_content_bytes, layers_count(at.own_layers));
+  if (at.unknown_layers) row("  unattributed", t.unknown_content_bytes, layers_count(at.unknown_layers) + " (see Notes)");
   out += "  (" + (at.method == "heuristic" ? std::string("guessed: ") : std::string()) + at.rule + ")\n";
 }
 
@@ -67,9 +70,10 @@ void by_instruction(std::string& out, const Analysis& a) {
     std::string layers = i->layers.size() == 1 ? "layer " + std::to_string(i->layers[0])
                                                 : "layers " + std::to_string(i->layers.front()) + "-" +
                                                       std::to_string(i->layers.back());
-    std::string text = i->instruction + (i->origin == kOriginBase ? "  (base image)" : "");
+    bool label = i->origin == kOriginBase && i->dockerfile_line >= 0;  // "FROM x  (base image)"
+    std::string text = i->instruction + (label ? "  (base image)" : "");
     out += fmt::format("  {:<18} {:>10} {:>6}  {:<11} {}\n",
-                       dockerfile_lines(i->dockerfile_line, i->dockerfile_last_line, i->origin),
+                       dockerfile_lines(a, i->dockerfile_line, i->dockerfile_last_line, i->origin),
                        human_bytes(i->content_bytes), percent(i->content_bytes, a.totals.content_bytes), layers,
                        fit(text, 90));
   }
@@ -99,7 +103,8 @@ void layers(std::string& out, const Analysis& a) {
     out += fmt::format("  {:>3}  {:<19} {:>10} {:>10}  {:<18} {:<18} {:<18} {:<16} {}\n", l.index,
                        short_digest(l.digest), human_bytes(l.compressed_bytes), human_bytes(l.content_bytes),
                        files_and_bytes(l.added), files_and_bytes(l.modified), files_and_bytes(l.deleted),
-                       dockerfile_lines(l.dockerfile_line, l.dockerfile_last_line, l.origin), fit(l.instruction, 72));
+                       dockerfile_lines(a, l.dockerfile_line, l.dockerfile_last_line, l.origin),
+                       fit(l.instruction, 72));
   }
   size_t empty = 0;
   for (const auto& h : a.image.config.history) empty += h.empty_layer;

@@ -33,6 +33,18 @@ inline void expect_accounting(const layerscope::Analysis& a) {
   // Every regular-file byte shipped is either visible in the final tree or reclaimable (hidden
   // by a later entry), never both and never twice: two independent routes to the same split.
   EXPECT_EQ(a.efficiency.reclaimable_bytes + a.totals.final_bytes, a.totals.content_bytes);
+  // The origin split and the per-instruction list cover every byte exactly once.
+  const auto& t = a.totals;
+  EXPECT_EQ(t.base_content_bytes + t.own_content_bytes + t.unknown_content_bytes, t.content_bytes);
+  EXPECT_EQ(t.base_compressed_bytes + t.own_compressed_bytes + t.unknown_compressed_bytes, t.compressed_bytes);
+  uint64_t by_instruction = 0;
+  size_t layers_listed = 0;
+  for (const auto& i : a.instructions) {
+    by_instruction += i.content_bytes;
+    layers_listed += i.layers.size();
+  }
+  EXPECT_EQ(by_instruction, t.content_bytes);
+  EXPECT_EQ(layers_listed, a.layers.size());
 }
 
 }  // namespace lstest

@@ -147,6 +147,7 @@ TEST(DirSizes, PipelineAttributesWithADockerfile) {
   lstest::build_oci(img, layers());
   Analysis a = run(img, path);
   std::remove(path.c_str());
+  lstest::expect_accounting(a);
   ASSERT_EQ(a.layers.size(), 2u);
   EXPECT_EQ(a.layers[0].origin, "base");
   EXPECT_EQ(a.layers[1].origin, "own");
