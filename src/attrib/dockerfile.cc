@@ -9,10 +9,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include "layerscope/error.h"
 
@@ -1026,19 +1026,24 @@ Dockerfile parse_dockerfile(std::string_view text, const DockerfileOptions& opti
 }
 
 Dockerfile read_dockerfile(const std::string& path, const DockerfileOptions& options) {
-  // Real Dockerfiles are a few kB; anything this large is not one.
-  constexpr std::streamoff kMaxBytes = 8 << 20;
+  // Real Dockerfiles are a few kB; anything this large is not one. Read with a cap rather
+  // than by size, so a pipe (`--dockerfile <(…)`) works too.
+  constexpr size_t kMaxBytes = 8 << 20;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    throw Error(ErrorKind::kConfig, path + ": is a directory (--dockerfile wants the Dockerfile itself)");
+  }
   std::ifstream f(path, std::ios::binary);
   if (!f) throw Error(ErrorKind::kConfig, path + ": cannot read the Dockerfile");
-  f.seekg(0, std::ios::end);
-  std::streamoff size = f.tellg();
-  if (size > kMaxBytes) throw Error(ErrorKind::kConfig, path + ": too large for a Dockerfile (" + std::to_string(size) + " bytes)");
-  f.seekg(0);
-  std::ostringstream text;
-  text << f.rdbuf();
-  if (!f && !f.eof()) throw Error(ErrorKind::kConfig, path + ": cannot read the Dockerfile");
+  std::string text(kMaxBytes + 1, '\0');
+  f.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (f.bad()) throw Error(ErrorKind::kConfig, path + ": cannot read the Dockerfile");
+  text.resize(static_cast<size_t>(f.gcount()));
+  if (text.size() > kMaxBytes) {
+    throw Error(ErrorKind::kConfig, path + ": larger than " + std::to_string(kMaxBytes) + " bytes: not a Dockerfile");
+  }
   try {
-    return parse_dockerfile(text.str(), options);
+    return parse_dockerfile(text, options);
   } catch (Error& e) {
     throw e.with_context(path);
   }

@@ -372,6 +372,13 @@ TEST(DockerfileParser, ReadErrorsAreConfigErrors) {
     EXPECT_EQ(e.kind(), ErrorKind::kConfig);
     EXPECT_EQ(e.text(), "/nonexistent/Dockerfile: cannot read the Dockerfile");
   }
+  try {
+    read_dockerfile(::testing::TempDir());
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+    EXPECT_NE(e.text().find("is a directory"), std::string::npos) << e.text();
+  }
 }
 
 TEST(DockerfileParser, DeeplyNestedSubstitutionIsAnErrorNotACrash) {
