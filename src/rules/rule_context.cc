@@ -68,6 +68,7 @@ Finding RuleContext::make(int layer, const std::vector<EntryRef>& matched, std::
   f.layer = layer;
   if (layer >= 0 && layer < static_cast<int>(analysis.layers.size())) {
     f.instruction = analysis.layers[layer].instruction;
+    f.dockerfile_line = analysis.layers[layer].dockerfile_line;  // with --dockerfile
   }
   f.message = std::move(message);
   f.fix = std::move(fix);

@@ -137,7 +137,7 @@ TEST(DirSizes, DuReportAndItsErrors) {
 }
 
 // The pipeline with --dockerfile: lines and origins land in the layer reports and the JSON.
-TEST(DirSizes, PipelineAttributesWithADockerfile) {
+TEST(DockerfilePipeline, LinesOriginsAndFindingsCiteTheDockerfile) {
   std::string path = ::testing::TempDir() + "/layerscope-test.Dockerfile";
   {
     std::ofstream f(path);
@@ -163,6 +163,22 @@ TEST(DirSizes, PipelineAttributesWithADockerfile) {
   std::string text = render_text(a);
   EXPECT_NE(text.find("Dockerfile:3-4"), std::string::npos);
   EXPECT_NE(text.find("By instruction"), std::string::npos);
+
+  // Findings about the RUN layer cite its line.
+  lstest::OciImage img3;
+  lstest::LayerSpec cache{lstest::TarBuilder().file("root/.cache/pip/wheel.whl", std::string(4000, 'w')).finish(), "gzip"};
+  cache.created_by = "RUN /bin/sh -c make app # buildkit";
+  lstest::build_oci(img3, {layers()[0], cache});
+  {
+    std::ofstream f(path);
+    f << "FROM debian:bookworm\n\nRUN make \\\n    app\n";
+  }
+  Analysis c = run(img3, path);
+  std::remove(path.c_str());
+  bool cited = false;
+  for (const auto& f : c.findings) cited |= f.rule == "pip-cache" && f.layer == 1 && f.dockerfile_line == 3;
+  EXPECT_TRUE(cited);
+  EXPECT_NE(render_text(c).find("layer 1, Dockerfile:3"), std::string::npos);
 
   lstest::OciImage img2;
   lstest::build_oci(img2, layers());
