@@ -2,6 +2,8 @@
 // final tree and of each layer, and the roots equal the layer and final totals.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <fstream>
 
@@ -138,7 +140,8 @@ TEST(DirSizes, DuReportAndItsErrors) {
 
 // The pipeline with --dockerfile: lines and origins land in the layer reports and the JSON.
 TEST(DockerfilePipeline, LinesOriginsAndFindingsCiteTheDockerfile) {
-  std::string path = ::testing::TempDir() + "/layerscope-test.Dockerfile";
+  // Unique per process: other worktrees may run this suite at the same time.
+  std::string path = ::testing::TempDir() + "/layerscope-test-" + std::to_string(getpid()) + ".Dockerfile";
   {
     std::ofstream f(path);
     f << "FROM debian:bookworm\n\nRUN make \\\n    app\n";
