@@ -49,7 +49,8 @@ int analyze_bytes(const std::string& bytes, const std::string& path) {
 }
 
 void every_prefix(const std::string& image, const char* name) {
-  std::string path = ::testing::TempDir() + name;
+  // Per process: several builds of the suite may run at once on one machine.
+  std::string path = ::testing::TempDir() + std::to_string(::getpid()) + "-" + name;
   ASSERT_EQ(analyze_bytes(image, path), 0);
   size_t ok = 0;
   for (size_t cut = 0; cut < image.size(); ++cut) {
