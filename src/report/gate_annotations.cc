@@ -80,7 +80,7 @@ std::string render_github_annotations(const Analysis& /*a*/, const GateResult& g
     std::string title = "layerscope " + rule + (rule == it.check->id ? "" : " (" + it.check->id + ")");
     props += "title=" + github_escape_property(title);
 
-    std::string msg = one_line(v.message);
+    std::string msg = violation_headline(*it.check, v);
     if (v.layer >= 0) {
       msg += "\nlayer " + std::to_string(v.layer);
       if (!v.instruction.empty()) msg += ": " + one_line(v.instruction);

@@ -66,7 +66,7 @@ json gate_object(const Analysis& a, const GateResult& g) {
     json j;
     j["id"] = c.id;
     j["title"] = valid_utf8(c.title);
-    j["status"] = status_word(c.status);
+    j["status"] = check_status_name(c.status);
     j["threshold"] = valid_utf8(c.threshold);
     j["actual"] = valid_utf8(c.actual);
     if (is_size_check(c)) {

@@ -122,12 +122,12 @@ std::string render_gate_junit(const Analysis& a, const GateResult& g) {
     switch (c.status) {
       case CheckStatus::kFail:
         for (const auto& v : failed_violations(c)) {
-          out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(one_line(v.message)),
+          out += fmt::format("      <failure message=\"{}\" type=\"{}\">{}</failure>\n", attr(violation_headline(c, v)),
                              attr(rule_id(c, v)), text(failure_body(c, v)));
         }
         break;
       case CheckStatus::kSkip:
-        out += fmt::format("      <skipped message=\"{}\"/>\n", attr(one_line(c.message)));
+        out += fmt::format("      <skipped message=\"{}\"/>\n", attr(check_message(c)));
         break;
       case CheckStatus::kPass:
         break;

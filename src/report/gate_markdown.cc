@@ -262,8 +262,8 @@ void all_checks(std::string& out, const GateResult& g) {
   out += "|:------|:-------|----------:|-------:|:-------|\n";
   for (const auto& c : g.checks) {
     out += fmt::format("| {} | {} {} | {} | {} | {} |\n", md_code(c.id, true), status_icon(c.status),
-                       status_word(c.status), md_text(c.threshold, true), md_text(c.actual, true),
-                       md_text(c.message, true));
+                       check_status_name(c.status), md_text(c.threshold, true), md_text(c.actual, true),
+                       md_text(check_message(c), true));
   }
   out += "\n";
   details_close(out);

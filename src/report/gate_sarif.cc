@@ -137,8 +137,8 @@ std::string end_sentence(std::string s) {
   return s;
 }
 
-std::string result_text(const Violation& v) {
-  std::string t = end_sentence(one_line(v.message));
+std::string result_text(const Check& c, const Violation& v) {
+  std::string t = end_sentence(violation_headline(c, v));
   if (v.layer >= 0) {
     t += " Layer " + std::to_string(v.layer);
     if (!v.instruction.empty()) t += ": " + fit(one_line(v.instruction), 120);
@@ -180,6 +180,7 @@ json result_properties(const Check& c, const Violation& v) {
   json p;
   p["check"] = c.id;
   p["severity"] = severity_name(effective_severity(c, v));
+  if (!v.rule.empty()) p["rule"] = v.rule;  // the finding behind a fix, for non-finding checks
   if (!c.threshold.empty()) p["threshold"] = one_line(c.threshold);
   if (!c.actual.empty()) p["actual"] = one_line(c.actual);
   if (v.layer >= 0) p["layer"] = v.layer;
@@ -251,7 +252,7 @@ std::string render_gate_sarif(const Analysis& a, const GateResult& g, const Sari
       r["ruleId"] = rid;
       r["ruleIndex"] = it->second;
       r["level"] = sarif_level(effective_severity(c, v));
-      r["message"] = message(result_text(v));
+      r["message"] = message(result_text(c, v));
       r["locations"] = json::array({location_json(v, o, reference)});
       r["partialFingerprints"] = {{kFingerprintKey, fp}};
       r["properties"] = result_properties(c, v);

@@ -36,8 +36,8 @@ std::string measured(const Check& c) {
 void violation(std::string& out, const Check& c, const Violation& v, const SarifOptions& o) {
   // A failed check without violations gets one made of its own message: already printed.
   if (v.message == c.message && v.layer < 0 && v.paths.empty() && v.fix.empty()) return;
-  std::string sev = v.rule.empty() ? "" : fmt::format("{} {}: ", severity_name(effective_severity(c, v)), v.rule);
-  out += fmt::format("      - {}{}\n", sev, fit(one_line(v.message), 160));
+  std::string rule = v.rule.empty() ? "" : fmt::format("{} ({}): ", v.rule, severity_name(v.severity));
+  out += fmt::format("      - {}{}\n", rule, fit(one_line(v.message), 160));
   if (v.layer >= 0 || v.dockerfile_line > 0) {
     std::string instr = v.instruction.empty() ? "" : "  " + fit(one_line(v.instruction), 100);
     out += fmt::format("        {}{}\n", where(v, o), instr);
@@ -84,7 +84,7 @@ std::string render_gate_text(const Analysis& a, const GateResult& g, const Sarif
   if (n.pass + n.skip) out += "\n";
   for (const auto& c : g.checks) {
     if (c.status == CheckStatus::kFail) continue;
-    std::string what = one_line(c.message);
+    std::string what = check_message(c);
     if (c.status == CheckStatus::kPass && !c.actual.empty()) what += measured(c);
     out += fmt::format("{}  {} {}\n", label(c.status), pad_right(c.id, kIdWidth), what);
   }

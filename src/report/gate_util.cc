@@ -43,25 +43,25 @@ size_t utf8_sequence(std::string_view s, size_t i) {
 
 }  // namespace
 
-const char* status_word(CheckStatus s) {
-  switch (s) {
-    case CheckStatus::kPass: return "pass";
-    case CheckStatus::kFail: return "fail";
-    case CheckStatus::kSkip: return "skip";
-  }
-  return "skip";
-}
-
 bool is_size_check(const Check& c) {
   return starts_with(c.id, "budget.") || starts_with(c.id, "layer_budget.") || starts_with(c.id, "layer-budget.");
 }
 
+bool is_findings_check(const Check& c) { return c.id == "findings"; }
+
 Severity effective_severity(const Check& c, const Violation& v) {
-  if (is_size_check(c)) return Severity::kError;
-  return v.severity;
+  return is_findings_check(c) ? v.severity : Severity::kError;
 }
 
-const std::string& rule_id(const Check& c, const Violation& v) { return v.rule.empty() ? c.id : v.rule; }
+const std::string& rule_id(const Check& c, const Violation& v) {
+  return is_findings_check(c) && !v.rule.empty() ? v.rule : c.id;
+}
+
+std::string violation_headline(const Check& c, const Violation& v) {
+  std::string m = one_line(v.message);
+  if (is_findings_check(c) || c.message.empty() || v.message == c.message) return m;
+  return one_line(c.message) + " — " + m;
+}
 
 Counts count(const GateResult& g) {
   Counts n;
@@ -139,6 +139,11 @@ std::string one_line(std::string_view s) {
     // other control characters are dropped: no format can show them, XML cannot hold them
   }
   return out;
+}
+
+std::string check_message(const Check& c) {
+  if (c.message.empty() && c.status == CheckStatus::kSkip) return "not configured";
+  return one_line(c.message);
 }
 
 std::string fix_with_savings(const Violation& v) {

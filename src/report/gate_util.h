@@ -18,19 +18,21 @@ namespace layerscope::gate_util {
 // home page yet; this is the one place to change when it gets one.
 inline constexpr char kInformationUri[] = "https://github.com/layerscope/layerscope";
 
-// check_status_name() is declared in gate.h and defined with the policy evaluation; the
-// renderers keep their own spelling so they do not depend on that translation unit.
-const char* status_word(CheckStatus s);  // "pass" | "fail" | "skip"
-
 // Size checks (budget.*, layer_budget.*) compare bytes; a failed one is always an error.
 bool is_size_check(const Check& c);
 
-// Findings keep their own severity; a violation of any other check fails the gate, so it is
-// an error unless the policy says otherwise, and a size check is always an error.
+// The `findings` check fails on findings: each violation is one, reported under its own rule
+// and severity. Every other check (budgets, waste, dive, require.*) fails the gate as a whole;
+// its violations explain the failure (the largest layers, the fixes that would bring the image
+// back under the limit), so they are reported under the check's id, as errors.
+bool is_findings_check(const Check& c);
 Severity effective_severity(const Check& c, const Violation& v);
-
-// The rule a violation is reported under: the finding rule when there is one, else the check.
 const std::string& rule_id(const Check& c, const Violation& v);
+
+// One line that stands alone (a SARIF message, an annotation, a JUnit failure message): the
+// violation, prefixed with the check's own message when the violation only explains it
+// ("825.9 MB exceeds the 500.0 MB budget by 325.9 MB — 30 files (135.2 MB) of the pip cache").
+std::string violation_headline(const Check& c, const Violation& v);
 
 struct Counts {
   size_t pass = 0, fail = 0, skip = 0;
@@ -63,6 +65,9 @@ std::string one_line(std::string_view s);
 
 // "fix text (saves 12.3 MB)", "" without a fix.
 std::string fix_with_savings(const Violation& v);
+
+// The check's message; a skipped check without one was not configured.
+std::string check_message(const Check& c);
 
 // What a gate check measures and how to fix a failure, for SARIF rule help and Markdown.
 std::string check_help(const Check& c);

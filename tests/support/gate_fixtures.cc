@@ -1,5 +1,7 @@
 #include "support/gate_fixtures.h"
 
+#include "report/gate_eval.h"
+
 using namespace layerscope;
 
 namespace lstest {
@@ -146,6 +148,13 @@ Analysis fixture_analysis() {
               "add `USER 1000:1000` after the last RUN that needs root"),
   };
   for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;
+  a.efficiency.score = 0.9071;
+  a.efficiency.wasted_bytes = 63'600'000;
+  a.efficiency.user_wasted_percent = 0.1043;
+  a.efficiency.image_bytes = t.content_bytes;
+  a.efficiency.user_bytes = t.content_bytes - a.layers[0].content_bytes;
+  a.efficiency.reclaimable_bytes = 23'200'000;
+  a.efficiency.inefficient_paths = {{"/app/data/orders-sample.csv", 22'600'000, 2}, {"/var/cache/apt, archives", 41'000'000, 2}};
   a.dockerignore = {
       {".git", 5'000'000, 120, {2}, "version-control metadata copied by COPY . /app"},
       {".env", 344, 1, {2}, "secrets in the build context"},
@@ -153,6 +162,9 @@ Analysis fixture_analysis() {
   return a;
 }
 
+// Shaped like evaluate_gate's output (src/report/gate_eval.cc): a failed size check explains
+// itself with the fixes that save the most, a layer check names the layers, the require.*
+// checks carry the config finding, skipped checks have no threshold or message.
 GateResult failing_gate() {
   const Analysis a = fixture_analysis();
   auto f = [&](const char* rule) {
@@ -162,30 +174,24 @@ GateResult failing_gate() {
     return Violation{};
   };
 
-  Violation over;
-  over.message = "content 683.8 MB exceeds the budget 500.0 MB by 183.8 MB";
-  over.layer = 3;
-  over.instruction = kInstr[3];
-  over.dockerfile_line = 9;
-  over.paths = {path("/usr/local/lib/python3.11/site-packages/torch/lib/libtorch_cpu.so", 60'500'000, 3),
-                path("/root/.cache/pip", 135'200'000, 3)};
-  over.fix = "apply the findings' fixes: the projected size is 370.5 MB, which fits";
-  over.savings_bytes = 313'300'000;
-
   Violation big3;
-  big3.message = "layer 3 holds 313.3 MB, over the per-layer budget of 200.0 MB";
+  big3.message = "layer 3 is 313.3 MB, over the 200.0 MB per-layer budget";
   big3.layer = 3;
   big3.instruction = kInstr[3];
   big3.dockerfile_line = 9;
-  big3.paths = {path("/usr/local/lib/python3.11/site-packages", 172'000'000, 3)};
   Violation big1;  // no Dockerfile line known for this layer
-  big1.message = "layer 1 holds 249.9 MB, over the per-layer budget of 200.0 MB";
+  big1.message = "layer 1 is 249.9 MB, over the 200.0 MB per-layer budget";
   big1.layer = 1;
   big1.instruction = kInstr[1];
-  big1.paths = {path("/usr/lib/gcc", 99'300'000, 1), path("/var/cache/apt, archives: 41.0 MB", 41'000'000, 1)};
+
+  Violation copies;
+  copies.message = "paths stored more than once across layers (dive's inefficient files)";
+  copies.paths = {path("/app/data/orders-sample.csv", 22'600'000, -1, "2 copies"),
+                  path("/var/cache/apt, archives", 41'000'000, -1, "2 copies")};
 
   Violation health;
   health.message = "no HEALTHCHECK in the image config: an orchestrator cannot tell a hung process from a healthy one";
+  health.rule = "no-healthcheck";
   health.severity = Severity::kWarning;
   health.fix = "add `HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1`";
 
@@ -193,19 +199,24 @@ GateResult failing_gate() {
   g.passed = false;
   g.policy_source = "layerscope.yml";
   g.checks = {
-      check("budget.content", "Image content size", CheckStatus::kFail, "500.0 MB", "683.8 MB",
-            "content 683.8 MB is over the 500.0 MB budget", {over}),
-      check("budget.compressed", "Compressed (pull) size", CheckStatus::kPass, "300.0 MB", "258.7 MB",
-            "compressed 258.7 MB is within the 300.0 MB budget"),
-      check("budget.final", "Final filesystem size", CheckStatus::kSkip, "", "", "no final-filesystem budget configured"),
-      check("layer_budget.content", "Largest layer", CheckStatus::kFail, "200.0 MB", "313.3 MB",
-            "2 layers are over the per-layer budget", {big3, big1}),
-      check("findings", "Findings at or above info", CheckStatus::kFail, "info", "8 findings",
-            "4 findings at or above info", {f("secret-file"), f("pip-cache"), f("duplicate-content"), f("root-user")}),
-      check("waste", "Waste", CheckStatus::kPass, "50.0 MB and 10%", "23.2 MB (3.4%)", "waste is within both limits"),
-      check("dive.lowestEfficiency", "Efficiency (dive)", CheckStatus::kSkip, "", "", "not configured"),
-      check("config.healthcheck", "HEALTHCHECK required", CheckStatus::kFail, "required", "none",
-            "the image config has no HEALTHCHECK", {health}),
+      check("budget.content", "Content size budget", CheckStatus::kFail, "500.0 MB", "683.8 MB",
+            "683.8 MB exceeds the 500.0 MB budget by 183.8 MB", {f("pip-cache"), f("build-toolchain"), f("apt-lists")}),
+      check("budget.compressed", "Compressed (pull) size budget", CheckStatus::kPass, "300.0 MB", "258.7 MB",
+            "258.7 MB is within the 300.0 MB budget"),
+      check("budget.final", "Final filesystem size budget", CheckStatus::kSkip, "", "", ""),
+      check("layer_budget.content", "Per-layer content budget", CheckStatus::kFail, "200.0 MB",
+            "313.3 MB (largest layer)", "2 layers exceed 200.0 MB", {big3, big1}),
+      check("waste", "Reclaimable bytes", CheckStatus::kPass, "50.0 MB and 10.0000%", "23.2 MB (3.3928%)",
+            "reclaimable bytes 23.2 MB (3.3928%) are within 50.0 MB and 10.0000%"),
+      check("dive.lowestEfficiency", "dive efficiency", CheckStatus::kFail, "0.9500", "0.9071",
+            "efficiency 0.9071 is below 0.9500", {copies}),
+      check("dive.highestWastedBytes", "dive wasted bytes", CheckStatus::kSkip, "", "", ""),
+      check("findings", "Findings", CheckStatus::kFail, "info or worse", "4 at info or worse",
+            "4 findings at info or worse",
+            {f("secret-file"), f("pip-cache"), f("duplicate-content"), f("overwritten-later")}),
+      check("require.non_root", "Non-root user", CheckStatus::kFail, "required", "missing",
+            "the image runs as root: no USER instruction", {f("root-user")}),
+      check("require.healthcheck", "Health check", CheckStatus::kFail, "required", "missing", health.message, {health}),
   };
   return g;
 }
@@ -215,13 +226,13 @@ GateResult passing_gate() {
   g.passed = true;
   g.policy_source = "flags";
   g.checks = {
-      check("budget.content", "Image content size", CheckStatus::kPass, "1.0 GB", "683.8 MB",
-            "content 683.8 MB is within the 1.0 GB budget"),
-      check("budget.compressed", "Compressed (pull) size", CheckStatus::kPass, "300.0 MB", "258.7 MB",
-            "compressed 258.7 MB is within the 300.0 MB budget"),
-      check("findings", "Findings at or above error", CheckStatus::kPass, "error", "0 findings",
-            "no finding at or above error"),
-      check("dive.lowestEfficiency", "Efficiency (dive)", CheckStatus::kSkip, "", "", "not configured"),
+      check("budget.content", "Content size budget", CheckStatus::kPass, "1.0 GB", "683.8 MB",
+            "683.8 MB is within the 1.0 GB budget"),
+      check("budget.compressed", "Compressed (pull) size budget", CheckStatus::kPass, "300.0 MB", "258.7 MB",
+            "258.7 MB is within the 300.0 MB budget"),
+      check("findings", "Findings", CheckStatus::kPass, "error or worse", "0 at error or worse",
+            "no findings at error or worse"),
+      check("dive.lowestEfficiency", "dive efficiency", CheckStatus::kSkip, "", "", ""),
   };
   return g;
 }
@@ -232,12 +243,28 @@ GateResult misconfigured_gate() {
   g.misconfigured = true;
   g.policy_source = ".dive-ci";
   g.checks = {
-      check("dive.lowestEfficiency", "Efficiency (dive)", CheckStatus::kFail, "1.5", "0.93",
+      check("dive.lowestEfficiency", "dive efficiency", CheckStatus::kFail, "1.5000", "0.9071",
             "lowestEfficiency must be a fraction between 0 and 1, got 1.5"),
-      check("budget.content", "Image content size", CheckStatus::kPass, "1.0 GB", "683.8 MB",
-            "content 683.8 MB is within the 1.0 GB budget"),
+      check("budget.content", "Content size budget", CheckStatus::kPass, "1.0 GB", "683.8 MB",
+            "683.8 MB is within the 1.0 GB budget"),
   };
   return g;
+}
+
+Policy full_policy() {
+  Policy p;
+  p.source = "tests/support/gate_fixtures.cc";
+  p.budget = {500'000'000, 300'000'000, 700'000'000};
+  p.layer_budget = {200'000'000, 100'000'000, std::nullopt};
+  p.waste_max_bytes = 1'000'000;
+  p.waste_max_percent = 1.0;
+  p.min_efficiency = 0.99;
+  p.max_wasted_bytes = 1'000'000;
+  p.max_user_wasted_percent = 0.01;
+  p.fail_on = Severity::kInfo;
+  p.require_non_root = true;
+  p.require_healthcheck = true;
+  return p;
 }
 
 std::vector<GateFixture> gate_fixtures() {
@@ -251,6 +278,11 @@ std::vector<GateFixture> gate_fixtures() {
   for (const auto& f : clean.findings) clean.savings_bytes += f.savings_bytes;
   out.push_back({"passing", std::move(clean), passing_gate(), {"Dockerfile", ""}});
   out.push_back({"misconfigured", fixture_analysis(), misconfigured_gate(), {"", ""}});
+  // The real policy evaluation on the same analysis, every check configured: schema-validated
+  // like the others, but not golden (its wording belongs to the gate, not to the renderers).
+  Analysis evaluated = fixture_analysis();
+  GateResult g = evaluate_gate(evaluated, full_policy());
+  out.push_back({"evaluated", std::move(evaluated), std::move(g), {"Dockerfile", ""}});
   return out;
 }
 

@@ -13,7 +13,7 @@
 namespace lstest {
 
 struct GateFixture {
-  std::string name;  // file stem: "failing", "failing-nodockerfile", "passing", "misconfigured"
+  std::string name;  // file stem: "failing", "failing-nodockerfile", "passing", "misconfigured", "evaluated"
   layerscope::Analysis analysis;
   layerscope::GateResult gate;
   layerscope::SarifOptions options;
@@ -23,6 +23,7 @@ layerscope::Analysis fixture_analysis();
 layerscope::GateResult failing_gate();       // budget, layer budget, findings (all severities), config
 layerscope::GateResult passing_gate();       // passes and skips only
 layerscope::GateResult misconfigured_gate(); // an invalid policy plus one failure
+layerscope::Policy full_policy();            // every check configured, for evaluate_gate
 
 std::vector<GateFixture> gate_fixtures();
 
