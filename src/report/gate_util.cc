@@ -84,7 +84,18 @@ std::vector<Violation> failed_violations(const Check& c) {
   return {v};
 }
 
-std::string image_label(const Analysis& a) { return a.image.name.empty() ? a.image.reference : a.image.name; }
+std::string image_label(const Analysis& a) {
+  const std::string& name = a.image.name;
+  if (name.empty()) return a.image.reference;
+  if (name.find('/') != std::string::npos || name.find(':') != std::string::npos) return name;
+  // An OCI ref name is often just a tag ("1.4.2"): say which image it tags.
+  std::string ref = a.image.reference;
+  size_t slash = ref.find_last_of('/');
+  std::string base = slash == std::string::npos ? ref : ref.substr(slash + 1);
+  const std::string suffix = ":" + name;
+  bool tagged = base.size() > suffix.size() && base.compare(base.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return tagged ? base : base + suffix;
+}
 
 std::string image_reference(const Analysis& a, const SarifOptions& o) {
   return o.image_reference.empty() ? a.image.reference : o.image_reference;

@@ -43,7 +43,8 @@ Counts count(const GateResult& g);
 // from its message, so that every failure shows up in every format.
 std::vector<Violation> failed_violations(const Check& c);
 
-// The image as people call it: its name when it has one, else the reference.
+// The image as people call it: its name ("acme/api:1.4"), a bare OCI ref name qualified by
+// the file it came from ("app.oci.tar:1.4"), else the reference.
 std::string image_label(const Analysis& a);
 std::string image_reference(const Analysis& a, const SarifOptions& o);
 std::string dockerfile_display(const SarifOptions& o);  // the path given, or "Dockerfile"
