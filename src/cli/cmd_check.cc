@@ -81,10 +81,12 @@ class CheckCommand : public Command {
       add_dive_checks(d, dive_file, g);
       text += render_dive_ci(d, a.efficiency);
     }
+    // Where SARIF results and annotations point. The Dockerfile path joins here
+    // (where.dockerfile) when --dockerfile reaches the shared image options.
     SarifOptions where;
     where.image_reference = image_.analyze.reference;
     write_output("", format_ == "json" ? render_json_with_gate(a, g) : text + render_gate_text(a, g, where));
-    write_gate_outputs(outputs_, github_, a, g, where);
+    write_gate_outputs(outputs_, github_, a, g, where, format_ == "json");
     return g.passed ? kExitOk : kExitGateFailed;
   }
 

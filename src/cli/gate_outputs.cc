@@ -119,8 +119,9 @@ void write_gate_outputs(const std::vector<std::string>& specs, bool github, cons
 }
 
 void write_gate_outputs(const std::vector<std::string>& specs, bool github, const Analysis& a, const GateResult& g,
-                        const SarifOptions& o) {
-  write_gate_outputs(specs, github, a, g, o, github_env_from_process(), std::cout);
+                        const SarifOptions& o, bool stdout_reserved) {
+  for (const auto& s : parse_output_specs(specs)) stdout_reserved |= s.path == "-";
+  write_gate_outputs(specs, github, a, g, o, github_env_from_process(), stdout_reserved ? std::cerr : std::cout);
 }
 
 }  // namespace layerscope::cli

@@ -45,8 +45,11 @@ GithubEnv github_env_from_process();
 void write_gate_outputs(const std::vector<std::string>& specs, bool github, const Analysis& a, const GateResult& g,
                         const SarifOptions& o, const GithubEnv& env, std::ostream& annotations);
 
-// The same, with the process environment and stdout.
+// The same, with the process environment. Annotations go to stdout, or to stderr when stdout
+// carries a machine-readable report (`stdout_reserved`, e.g. --format json, or an
+// `--output FORMAT=-`): the Actions runner reads workflow commands from both streams, and a
+// JSON document on stdout must stay parseable.
 void write_gate_outputs(const std::vector<std::string>& specs, bool github, const Analysis& a, const GateResult& g,
-                        const SarifOptions& o);
+                        const SarifOptions& o, bool stdout_reserved = false);
 
 }  // namespace layerscope::cli
