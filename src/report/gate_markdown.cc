@@ -195,7 +195,7 @@ void failed_checks(std::string& out, const GateResult& g, const SarifOptions& o)
     auto vs = failed_violations(c);
     for (size_t i = 0; i < vs.size() && i < kViolationsPerCheck; ++i) {
       out += "  - " + violation_line(c, vs[i], o) + "\n";
-      if (!vs[i].fix.empty()) out += "    - fix: " + md_text(fix_with_savings(vs[i]), false) + "\n";
+      if (!vs[i].fix.empty()) out += "    - fix: " + md_text(vs[i].fix, false) + "\n";
     }
     if (vs.size() > kViolationsPerCheck) {
       out += fmt::format("  - … and {} more (see *All violations* below)\n", vs.size() - kViolationsPerCheck);
