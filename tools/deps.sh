@@ -6,7 +6,7 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   libarchive-dev libisal-dev libzstd-dev libssl-dev libcurl4-openssl-dev
   nlohmann-json3-dev libcli11-dev libfmt-dev libxxhash-dev libsqlite3-dev libyaml-cpp-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 zstd isal pigz libarchive-tools
-  libxml2-utils docker-registry skopeo apache2-utils openssl ca-certificates curl
+  libxml2-utils cmark-gfm docker-registry skopeo apache2-utils openssl ca-certificates curl
   clang libclang-rt-14-dev)
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
@@ -14,9 +14,27 @@ missing=()
 for p in "${want[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
-echo "deps: installing ${missing[*]}" >&2
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "deps: installing ${missing[*]}" >&2
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The SARIF schema validator (Ajv + ajv-formats) comes from the npm registry, pinned by
+# tests/schemas/package-lock.json, into tests/schemas/node_modules/ (git-ignored). npm ci
+# runs only when that tree is missing or older than the lock file.
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v npm >/dev/null; then
+    echo "deps: installing nodejs npm" >&2
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  schemas="$(cd "$(dirname "$0")/.." && pwd)/tests/schemas"
+  if [ ! -f "$schemas/node_modules/ajv/package.json" ] ||
+     [ "$schemas/package-lock.json" -nt "$schemas/node_modules/.package-lock.json" ]; then
+    echo "deps: npm ci in tests/schemas" >&2
+    (cd "$schemas" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+fi

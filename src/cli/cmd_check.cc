@@ -11,9 +11,11 @@
 #include <sstream>
 
 #include "cli/command.h"
+#include "cli/gate_outputs.h"
 #include "layerscope/dive_ci.h"
 #include "layerscope/error.h"
 #include "layerscope/gate.h"
+#include "layerscope/gate_report.h"
 #include "layerscope/report.h"
 #include "report/gate_eval.h"
 #include "report/policy_file.h"
@@ -54,10 +56,16 @@ class CheckCommand : public Command {
     app_->add_flag("--require-non-root", require_non_root_, "Fail when the image runs as root");
     app_->add_flag("--require-healthcheck", require_healthcheck_, "Fail when the image has no HEALTHCHECK");
     app_->add_option("--format", format_, "Report on stdout: text or json")->check(CLI::IsMember({"text", "json"}));
+    app_->add_option("--output", outputs_,
+                     "Also write FORMAT=PATH (junit, sarif, markdown, json, text; PATH - is stdout); repeatable");
+    app_->add_flag("--github", github_,
+                   "GitHub Actions mode (automatic when GITHUB_ACTIONS=true): annotations on stdout, Markdown "
+                   "appended to $GITHUB_STEP_SUMMARY");
   }
   CLI::App* app() const override { return app_; }
 
   int run() override {
+    parse_output_specs(outputs_);  // a typo in --output fails before the analysis, not after it
     std::string dive_file = dive_ci_file();
     Policy policy = load_policy(!dive_file.empty());
     std::optional<DiveCiConfig> dive;
@@ -73,7 +81,12 @@ class CheckCommand : public Command {
       add_dive_checks(d, dive_file, g);
       text += render_dive_ci(d, a.efficiency);
     }
-    write_output("", format_ == "json" ? render_json(a) : text + gate_text(g));
+    // Where SARIF results and annotations point: Dockerfile lines when --dockerfile is given.
+    SarifOptions where;
+    where.image_reference = image_.analyze.reference;
+    where.dockerfile = image_.analyze.dockerfile;
+    write_output("", format_ == "json" ? render_json_with_gate(a, g) : text + render_gate_text(a, g, where));
+    write_gate_outputs(outputs_, github_, a, g, where, format_ == "json");
     return g.passed ? kExitOk : kExitGateFailed;
   }
 
@@ -158,27 +171,14 @@ class CheckCommand : public Command {
     return p;
   }
 
-  static std::string gate_text(const GateResult& g) {
-    std::string out = fmt::format("layerscope check: {} (policy: {})\n", g.passed ? "PASS" : "FAIL", g.policy_source);
-    for (const auto& c : g.checks) {
-      if (c.status == CheckStatus::kSkip) continue;
-      out += fmt::format("  {:<4}  {:<30} {}\n", check_status_name(c.status), c.id, c.message);
-      for (const auto& v : c.violations) {
-        out += fmt::format("        - {}", v.message);
-        if (v.savings_bytes) out += fmt::format(" (fix saves {})", human_bytes(v.savings_bytes));
-        out += "\n";
-        if (!v.fix.empty()) out += fmt::format("          fix: {}\n", v.fix);
-      }
-    }
-    return out;
-  }
-
   CLI::App* app_;
   ImageOptions image_;
   std::string config_, dive_ci_, budget_, budget_compressed_, budget_final_, layer_budget_, max_waste_, fail_on_;
   double max_waste_percent_ = -1, min_efficiency_ = -1;
   bool require_non_root_ = false, require_healthcheck_ = false;
   std::string format_ = "text";
+  std::vector<std::string> outputs_;
+  bool github_ = false;
 };
 
 }  // namespace
