@@ -91,7 +91,7 @@ Analysis analyze(const AnalyzeOptions& options) {
   //    archives through the layer indexer on the way).
   StreamedLayers streamed;
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform},
-                                  streaming_visitor(streamed, index_options(options)));
+                                  streaming_visitor(streamed, index_options(options)), options.registry);
   return analyze_opened(opened, streamed, options);
 }
 
@@ -99,6 +99,8 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   Analysis a;
   IndexOptions io = index_options(options);
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
+  // Registry layers wait on the network more than on the CPU: keep every connection busy.
+  if (!options.jobs && opened.resolved.info.transport == "docker") jobs = std::max(jobs, options.registry.max_connections);
   ResolvedImage& image = opened.resolved;
   a.image = image.info;
   a.diagnostics = image.diagnostics;

@@ -103,7 +103,10 @@ Descriptor choose_manifest(const std::vector<Descriptor>& all, const SelectOptio
     if (!d.platform.empty()) s += " (" + d.platform + ")";
     return s;
   };
-  for (const auto& d : all) img.info.available.push_back(describe(d));
+  for (const auto& d : all) {
+    img.info.available.push_back(describe(d));
+    img.choices.push_back({d.digest, d.platform, d.ref_name});
+  }
   auto list = [&] {
     std::string l;
     for (const auto& d : cands) l += (l.empty() ? "" : ", ") + describe(d);
