@@ -17,6 +17,7 @@ constexpr layerscope::cli::CommandFactory kCommands[] = {
     layerscope::cli::make_check_command,
     layerscope::cli::make_dockerignore_command,
     layerscope::cli::make_rules_command,
+    layerscope::cli::make_inspect_command,
 };
 
 // One line on stderr, whatever the message holds.
