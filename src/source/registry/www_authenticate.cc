@@ -53,6 +53,14 @@ class Lexer {
     if (pos_ < s_.size()) ++pos_;  // closing quote
     return out;
   }
+  // An unquoted value should be a token; be lenient and take everything up to ',' or a
+  // space, since some servers send unquoted URLs.
+  std::string bare_value() {
+    skip_space();
+    size_t start = pos_;
+    while (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != ' ' && s_[pos_] != '\t') ++pos_;
+    return s_.substr(start, pos_ - start);
+  }
   bool peek_quote() {
     skip_space();
     return pos_ < s_.size() && s_[pos_] == '"';
@@ -106,7 +114,7 @@ std::vector<Challenge> parse_www_authenticate(const std::string& header) {
         lx.set_pos(mark);  // a new challenge starts here
         break;
       }
-      std::string value = lx.peek_quote() ? lx.quoted() : lx.token();
+      std::string value = lx.peek_quote() ? lx.quoted() : lx.bare_value();
       ch.params[lower(name)] = value;
     }
     out.push_back(std::move(ch));
