@@ -135,7 +135,12 @@ std::unique_ptr<HttpTransfer> RegistryClient::open(HttpConnection& conn, const s
     req.url = base_url_ + "/v2/" + ref_.repository + "/" + path;
     req.range_from = range_from;
     if (!accept.empty()) req.headers.push_back("Accept: " + accept);
-    std::string authorization = auth_->authorization(conn);
+    std::string authorization;
+    try {
+      authorization = auth_->authorization(conn);
+    } catch (Error& e) {
+      throw e.with_context(what);
+    }
     if (!authorization.empty()) req.headers.push_back("Authorization: " + authorization);
     auto t = std::make_unique<HttpTransfer>(conn, req);
     if (!t->wait_headers()) {
