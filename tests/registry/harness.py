@@ -23,8 +23,11 @@ class Result:
         return f"rc={self.rc}\nstdout:\n{self.out[-3000:]}\nstderr:\n{self.err[-3000:]}"
 
 
-def layerscope(*args, env=None, timeout=120):
-    proc = subprocess.run([LAYERSCOPE, *args], capture_output=True, text=True, env=env, timeout=timeout)
+def layerscope(command, *args, env=None, timeout=120):
+    # --no-cache: every run must really read the registry (and never fill a user's cache).
+    proc = subprocess.run([LAYERSCOPE, command, "--no-cache", *args], capture_output=True, text=True, env=env,
+                          timeout=timeout)
+    args = (command, *args)
     OUTPUTS.append((args, proc.stdout, proc.stderr))
     return Result(proc)
 

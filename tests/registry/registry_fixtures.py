@@ -481,8 +481,9 @@ class FaultProxy:
                     data = resp.read()
                     self.wfile.write(data[: rule.get("after_bytes", len(data) // 2)])
                     self.wfile.flush()
-                    if rule["action"] == "stall":
-                        time.sleep(rule["seconds"])
+                    # Let the client take in what was sent before the cut, so the drop
+                    # lands mid-body rather than racing the bytes it should follow.
+                    time.sleep(rule["seconds"] if rule["action"] == "stall" else 0.3)
                     self.close_connection = True
                     try:
                         self.connection.shutdown(socket.SHUT_RDWR)

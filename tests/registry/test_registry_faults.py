@@ -67,7 +67,7 @@ class Faults(unittest.TestCase):
     def test_two_drops_in_a_row_still_resume(self):
         self.proxy.reset([{"match": self.big, "action": "drop", "after_bytes": 1000, "times": 2}])
         self.assert_good(self.analyze())
-        # Each drop lets 1000 more bytes through before cutting.
+        # Each drop lets 1000 more bytes through before cutting; each resume starts later.
         self.assertEqual([e["range"] for e in self.proxy.requests(self.big)], [None, "bytes=1000-", "bytes=2000-"])
 
     def test_500_and_429_once_are_retried(self):

@@ -41,9 +41,10 @@ std::string trim(std::string_view s) {
 TransportFailure classify(CURLcode code) {
   switch (code) {
     case CURLE_COULDNT_CONNECT:
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_RESOLVE_PROXY:
       return TransportFailure::kConnect;
+    case CURLE_COULDNT_RESOLVE_HOST:  // a misspelt host does not come back on a retry
+    case CURLE_COULDNT_RESOLVE_PROXY:
+      return TransportFailure::kOther;
     case CURLE_OPERATION_TIMEDOUT:
       return TransportFailure::kTimeout;
     case CURLE_RECV_ERROR:

@@ -50,7 +50,7 @@ struct HttpHeaders {
 // Why a transfer ended without a response, as far as retrying is concerned.
 enum class TransportFailure {
   kNone,
-  kConnect,     // refused, unreachable, DNS: maybe transient
+  kConnect,     // refused or unreachable: maybe transient
   kTimeout,     // connect timeout or stall
   kReset,       // connection dropped mid-response: transient, resumable
   kTlsHandshake,  // the peer does not speak TLS (or refuses ours)
