@@ -16,7 +16,8 @@
 namespace layerscope {
 
 struct LayerDescriptor {
-  std::string digest;
+  std::string digest;      // "" when the layout names layers by file (docker-save)
+  std::string diff_id;     // from the config
   std::string media_type;
   std::optional<uint64_t> compressed_bytes;  // the descriptor's size (nullopt: layout has none)
 };

@@ -43,8 +43,9 @@ PlatformImage platform_image(const BlobStore& store, const ResolvedImage& r) {
   if (p.platform.empty() && !p.config.os.empty()) {
     p.platform = p.config.os + "/" + p.config.architecture + (p.config.variant.empty() ? "" : "/" + p.config.variant);
   }
-  for (const auto& l : r.layers) {
-    LayerDescriptor d{l.digest, l.media_type, l.size};
+  for (size_t i = 0; i < r.layers.size(); ++i) {
+    const LayerRef& l = r.layers[i];
+    LayerDescriptor d{l.digest, i < p.config.diff_ids.size() ? p.config.diff_ids[i] : "", l.media_type, l.size};
     if (!d.compressed_bytes) d.compressed_bytes = store.size_of(l.path);
     if (d.compressed_bytes) p.compressed_bytes += *d.compressed_bytes;
     p.layers.push_back(std::move(d));

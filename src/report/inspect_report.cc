@@ -55,6 +55,7 @@ json platform_json(const PlatformImage& p) {
     const auto& l = p.layers[i];
     layers.push_back({{"index", i},
                       {"digest", l.digest},
+                      {"diff_id", l.diff_id},
                       {"media_type", l.media_type},
                       {"compressed_bytes", l.compressed_bytes ? json(*l.compressed_bytes) : json(nullptr)}});
   }
@@ -103,7 +104,8 @@ std::string render_inspect_text(const Inspection& in) {
   for (const auto& p : in.images) {
     const ImageConfig& c = p.config;
     out += fmt::format("\nPlatform   {}  {}\n", p.platform.empty() ? "?" : p.platform, p.name.empty() ? "(untagged)" : p.name);
-    out += fmt::format("           manifest {}  config {}\n", short_digest(p.manifest_digest), short_digest(p.config_digest));
+    out += fmt::format("           manifest {}  config {}\n",
+                       p.manifest_digest.empty() ? "(none)" : short_digest(p.manifest_digest), short_digest(p.config_digest));
     std::string health = c.has_healthcheck ? fit(join_command(c.healthcheck_test), 60) : "none";
     out += fmt::format("Config     user: {}  healthcheck: {}\n", c.user.empty() ? "root (no USER)" : c.user, health);
     if (!c.entrypoint.empty()) out += fmt::format("           entrypoint: {}\n", fit(join_command(c.entrypoint), 90));
@@ -121,7 +123,9 @@ std::string render_inspect_text(const Inspection& in) {
       for (const auto& h : c.history) {
         if (h.layer == static_cast<int>(i)) instruction = clean_instruction(h.created_by);
       }
-      out += fmt::format("  {:>3}  {:<19} {:>10}  {}\n", i, short_digest(l.digest),
+      // Layouts without blob digests (docker-save) are named by their diff_id.
+      std::string id = l.digest.empty() ? "diff " + short_digest(l.diff_id) : short_digest(l.digest);
+      out += fmt::format("  {:>3}  {:<24} {:>10}  {}\n", i, id,
                          l.compressed_bytes ? human_bytes(*l.compressed_bytes) : "?",
                          instruction.empty() ? "(missing)" : fit(instruction, 80));
     }
