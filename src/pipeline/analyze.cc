@@ -86,6 +86,10 @@ LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, c
 
 }  // namespace
 
+MemberVisitor layer_visitor(StreamedLayers& streamed, const AnalyzeOptions& options) {
+  return streaming_visitor(streamed, index_options(options));
+}
+
 Analysis analyze(const AnalyzeOptions& options) {
   // 1. Open the input and resolve which blobs make up the image (streaming compressed
   //    archives through the layer indexer on the way).

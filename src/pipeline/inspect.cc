@@ -74,20 +74,9 @@ Inspection inspect(const AnalyzeOptions& options) {
 }
 
 std::vector<Analysis> analyze_all_platforms(const AnalyzeOptions& options) {
-  StreamedLayers streamed;
-  IndexOptions io;
-  io.verify = options.verify;
-  io.hash_content = options.hash_content;
-  io.max_tar_bytes = options.max_layer_bytes;
-  io.max_entries = options.max_entries;
   // A compressed archive streams once: every member is indexed on the way, for any platform.
-  MemberVisitor visitor = [&streamed, io](const std::string& member, ByteSource& data, uint64_t) {
-    try {
-      streamed.done[member] = index_layer(data, member, io);
-    } catch (...) {
-      streamed.failed[member] = std::current_exception();
-    }
-  };
+  StreamedLayers streamed;
+  MemberVisitor visitor = layer_visitor(streamed, options);
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform}, visitor,
                                   options.registry);
   std::vector<Analysis> out;
