@@ -18,6 +18,18 @@
 
 namespace layerscope {
 
+// How to reach a registry for docker:// references (docs/registry.md).
+struct RegistryOptions {
+  std::string creds;       // --creds USER:PASSWORD; never printed
+  std::string authfile;    // --authfile: podman auth.json / docker config.json, used alone
+  std::string cert_dir;    // --cert-dir: *.crt CAs, *.cert/*.key client pair (as containers-certs.d(5))
+  bool tls_verify = true;  // false: skip certificate checks and allow plain HTTP
+  double connect_timeout_s = 30;
+  double stall_timeout_s = 60;  // a transfer that receives nothing this long is retried
+  unsigned max_connections = 4;  // connections to the registry at once (layers stream in parallel)
+  unsigned retries = 4;          // retries of a failed request (5xx, 429, resets, stalls)
+};
+
 struct AnalyzeOptions {
   std::string reference;  // image reference (see README: transports)
   std::string image;      // --image NAME:TAG for multi-image inputs
@@ -32,6 +44,7 @@ struct AnalyzeOptions {
   RulesConfig rules;              // thresholds, severities, allowlists, disabled rules
   std::optional<uint64_t> budget_bytes;  // --budget: project the size after every fix
   std::string dockerfile;  // --dockerfile PATH: map layers to its lines ("" = history heuristics)
+  RegistryOptions registry;     // for docker:// references
 };
 
 struct LayerOverhead {

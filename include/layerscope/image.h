@@ -41,6 +41,7 @@ struct ImageInfo {
   std::string platform;    // os/arch[/variant]
   std::string manifest_digest;
   std::string config_digest;
+  std::string config_media_type;  // from the manifest's config descriptor ("" when the layout has none)
   ImageConfig config;
 };
 

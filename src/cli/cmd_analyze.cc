@@ -1,5 +1,6 @@
 #include "cli/command.h"
 #include "layerscope/error.h"
+#include "layerscope/inspect.h"
 #include "layerscope/report.h"
 #include "util/units.h"
 
@@ -18,6 +19,9 @@ class AnalyzeCommand : public Command {
     app_->add_option("--finding-paths", image_.analyze.rules.max_paths,
                      "Paths listed per finding (default 5; 0 lists them all)");
     app_->add_option("--budget", budget_, "Size budget (content size), e.g. 500MB or 0.5GiB: project the size after every fix");
+    app_->add_flag("--all-platforms", all_platforms_,
+                   "Analyse every platform of a multi-platform image: one row each (JSON: an array of reports)")
+        ->excludes("--platform");
   }
   CLI::App* app() const override { return app_; }
   int run() override {
@@ -26,6 +30,11 @@ class AnalyzeCommand : public Command {
       auto b = parse_byte_size(budget_);
       if (!b) throw Error(ErrorKind::kUsage, "--budget: not a size: '" + budget_ + "' (try 500MB or 0.5GiB)");
       o.budget_bytes = *b;
+    }
+    if (all_platforms_) {
+      auto all = analyze_all_platforms(o);
+      write_output(output_, format_ == "json" ? render_platforms_json(all) : render_platforms_text(all));
+      return 0;
     }
     Analysis a = analyze(o);
     write_output(output_, format_ == "json" ? render_json(a) : render_text(a));
@@ -38,6 +47,7 @@ class AnalyzeCommand : public Command {
   std::string format_ = "text";
   std::string output_;
   std::string budget_;
+  bool all_platforms_ = false;
 };
 
 }  // namespace

@@ -24,6 +24,30 @@ void ImageOptions::add_to(CLI::App* cmd, bool positional_required) {
   cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");
   cmd->add_option("--dockerfile", analyze.dockerfile,
                   "The Dockerfile the image was built from: map layers to its lines and split base vs own bytes");
+
+  const char* group = "Registry (docker://)";
+  RegistryOptions& r = analyze.registry;
+  cmd->add_option("--creds", r.creds, "Registry credentials USER:PASSWORD (else auth files, see docs/registry.md)")
+      ->group(group);
+  cmd->add_option("--authfile", r.authfile, "Read credentials from this auth.json / config.json only")->group(group);
+  cmd->add_option("--cert-dir", r.cert_dir, "Trust the *.crt CAs in DIR (and use DIR's *.cert/*.key client pair)")
+      ->group(group);
+  cmd->add_flag("--tls-verify{true}", r.tls_verify,
+                "--tls-verify=false skips certificate checks and allows plain HTTP")
+      ->group(group);
+  cmd->add_option("--connect-timeout", r.connect_timeout_s, "Seconds to wait for a connection (default 30)")
+      ->check(CLI::PositiveNumber)
+      ->group(group);
+  cmd->add_option("--stall-timeout", r.stall_timeout_s,
+                  "Seconds without data before a transfer is retried (default 60)")
+      ->check(CLI::PositiveNumber)
+      ->group(group);
+  cmd->add_option("--max-connections", r.max_connections, "Connections to the registry at once (default 4)")
+      ->check(CLI::Range(1u, 64u))
+      ->group(group);
+  cmd->add_option("--retries", r.retries, "Retries of a failed request (default 4)")
+      ->check(CLI::Range(0u, 20u))
+      ->group(group);
 }
 
 AnalyzeOptions ImageOptions::resolve(const std::string& reference) {

@@ -45,5 +45,6 @@ std::unique_ptr<Command> make_check_command(CLI::App& app);
 std::unique_ptr<Command> make_rules_command(CLI::App& app);
 std::unique_ptr<Command> make_dockerignore_command(CLI::App& app);
 std::unique_ptr<Command> make_du_command(CLI::App& app);
+std::unique_ptr<Command> make_inspect_command(CLI::App& app);
 
 }  // namespace layerscope::cli

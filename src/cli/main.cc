@@ -18,6 +18,7 @@ constexpr layerscope::cli::CommandFactory kCommands[] = {
     layerscope::cli::make_dockerignore_command,
     layerscope::cli::make_rules_command,
     layerscope::cli::make_du_command,
+    layerscope::cli::make_inspect_command,
 };
 
 // One line on stderr, whatever the message holds.

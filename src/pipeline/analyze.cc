@@ -89,12 +89,16 @@ LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, c
 
 }  // namespace
 
+MemberVisitor layer_visitor(StreamedLayers& streamed, const AnalyzeOptions& options) {
+  return streaming_visitor(streamed, index_options(options));
+}
+
 Analysis analyze(const AnalyzeOptions& options) {
   // 1. Open the input and resolve which blobs make up the image (streaming compressed
   //    archives through the layer indexer on the way).
   StreamedLayers streamed;
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform},
-                                  streaming_visitor(streamed, index_options(options)));
+                                  streaming_visitor(streamed, index_options(options)), options.registry);
   return analyze_opened(opened, streamed, options);
 }
 
@@ -102,6 +106,8 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   Analysis a;
   IndexOptions io = index_options(options);
   unsigned jobs = options.jobs ? options.jobs : default_jobs();
+  // Registry layers wait on the network more than on the CPU: keep every connection busy.
+  if (!options.jobs && opened.resolved.info.transport == "docker") jobs = std::max(jobs, options.registry.max_connections);
   ResolvedImage& image = opened.resolved;
   a.image = image.info;
   a.diagnostics = image.diagnostics;

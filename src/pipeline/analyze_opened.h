@@ -10,4 +10,8 @@ namespace layerscope {
 
 Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, const AnalyzeOptions& options);
 
+// What open_image needs for a compressed archive: indexes every blob-like member into
+// `streamed` as it passes, with the indexing options analyze() uses.
+MemberVisitor layer_visitor(StreamedLayers& streamed, const AnalyzeOptions& options);
+
 }  // namespace layerscope

@@ -20,7 +20,10 @@ void rule_root_user(const RuleContext& ctx, std::vector<Finding>& out) {
 void rule_no_healthcheck(const RuleContext& ctx, std::vector<Finding>& out) {
   if (ctx.analysis.image.config.has_healthcheck) return;
   std::string msg = "the image config has no HEALTHCHECK";
-  if (ctx.analysis.image.transport == "oci" || ctx.analysis.image.transport == "oci-archive") {
+  // An OCI config, wherever it was read from (a layout, or a registry that was pushed one).
+  const ImageInfo& im = ctx.analysis.image;
+  if (im.transport == "oci" || im.transport == "oci-archive" ||
+      im.config_media_type == "application/vnd.oci.image.config.v1+json") {
     msg += " (OCI image configs cannot carry one: a check defined in the Dockerfile is dropped on conversion)";
   }
   out.push_back(ctx.make(-1, {}, std::move(msg),

@@ -103,7 +103,10 @@ Descriptor choose_manifest(const std::vector<Descriptor>& all, const SelectOptio
     if (!d.platform.empty()) s += " (" + d.platform + ")";
     return s;
   };
-  for (const auto& d : all) img.info.available.push_back(describe(d));
+  for (const auto& d : all) {
+    img.info.available.push_back(describe(d));
+    img.choices.push_back({d.digest, d.platform, d.ref_name});
+  }
   auto list = [&] {
     std::string l;
     for (const auto& d : cands) l += (l.empty() ? "" : ", ") + describe(d);
@@ -175,6 +178,7 @@ void read_image_manifest(const BlobLocator& locate, const Descriptor& desc, Reso
   img.config_bytes = read_verified(locate.store, locate.path_of(cfg.digest), cfg.digest, cfg.size,
                                    locate.store.describe() + ": config " + short_digest(cfg.digest));
   img.info.config_digest = cfg.digest;
+  img.info.config_media_type = cfg.media_type;
   for (const auto& l : *layers) {
     Descriptor d = parse_descriptor(l, what + ": layer");
     img.layers.push_back(LayerRef{locate.path_of(d.digest), d.media_type, d.digest, d.size});

@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include "layerscope/error.h"
+#include "source/registry/reference.h"
+#include "source/registry/resolver.h"
 
 namespace layerscope {
 
@@ -33,6 +35,18 @@ void split_path_suffix(const std::string& rest, ImageReference& out) {
   if (out.path.empty()) out.path = rest;
 }
 
+// "python:3.12", "ghcr.io/org/app": a name with a tag or a registry host, no path separator
+// that a file name would need. Only used to suggest docker:// in an error message.
+bool looks_like_registry_name(const std::string& text) {
+  if (text.empty() || text[0] == '/' || text[0] == '.') return false;
+  try {
+    registry::parse_registry_reference(text);
+  } catch (const Error&) {
+    return false;
+  }
+  return text.find(':') != std::string::npos || text.find('@') != std::string::npos;
+}
+
 }  // namespace
 
 ImageReference parse_reference(const std::string& text) {
@@ -59,12 +73,30 @@ ImageReference parse_reference(const std::string& text) {
   return r;
 }
 
-OpenedImage open_image(const ImageReference& ref, SelectOptions select, const MemberVisitor& visitor) {
+OpenedImage open_image(const ImageReference& ref, SelectOptions select, const MemberVisitor& visitor,
+                       const RegistryOptions& registry) {
+  auto name_input = [&ref](OpenedImage& out) {
+    // Every resolve() names the input the way the user wrote it.
+    out.resolve = [inner = std::move(out.resolve), original = ref.original](const SelectOptions& s) {
+      ResolvedImage r = inner(s);
+      r.info.reference = original;
+      return r;
+    };
+  };
   if (ref.transport == "docker") {
-    throw Error(ErrorKind::kUnsupported, ref.original + ": registry references are not supported by this build");
+    OpenedImage out = registry::open_registry_image(ref.path, select, registry);
+    out.resolved.info.reference = ref.original;
+    name_input(out);
+    return out;
   }
   if (ref.path.empty()) throw Error(ErrorKind::kUsage, "no image given");
-  if (!path_exists(ref.path)) throw Error(ErrorKind::kIo, ref.path + ": no such file or directory");
+  if (!path_exists(ref.path)) {
+    std::string hint;
+    if (ref.transport.empty() && looks_like_registry_name(ref.path)) {
+      hint = " (for an image in a registry, write docker://" + ref.path + ")";
+    }
+    throw Error(ErrorKind::kIo, ref.path + ": no such file or directory" + hint);
+  }
   if (select.image.empty()) select.image = ref.ref;
 
   OpenedImage out;
@@ -79,7 +111,12 @@ OpenedImage open_image(const ImageReference& ref, SelectOptions select, const Me
       else if (out.store->exists("manifest.json")) transport = "dir";
       else throw Error(ErrorKind::kFormat, ref.path + ": not a container image: no index.json (OCI layout) or manifest.json (dir:)");
     }
-    out.resolved = transport == "oci" ? resolve_oci_layout(*out.store, select) : resolve_skopeo_dir(*out.store, select);
+    const BlobStore* store = out.store.get();
+    if (transport == "oci") {
+      out.resolve = [store](const SelectOptions& s) { return resolve_oci_layout(*store, s); };
+    } else {
+      out.resolve = [store](const SelectOptions& s) { return resolve_skopeo_dir(*store, s); };
+    }
   } else {
     if (transport == "oci" || transport == "dir") {
       throw Error(ErrorKind::kUsage, ref.path + ": is a file; use docker-archive:" + ref.path + " or oci-archive:" + ref.path);
@@ -90,14 +127,19 @@ OpenedImage open_image(const ImageReference& ref, SelectOptions select, const Me
       else if (out.store->exists("index.json")) transport = "oci-archive";
       else throw Error(ErrorKind::kFormat, ref.path + ": not a container image: the archive has no manifest.json, index.json or repositories");
     }
+    const BlobStore* store = out.store.get();
     if (transport == "oci-archive") {
-      out.resolved = resolve_oci_layout(*out.store, select);
-      out.resolved.info.transport = "oci-archive";
+      out.resolve = [store](const SelectOptions& s) {
+        ResolvedImage r = resolve_oci_layout(*store, s);
+        r.info.transport = "oci-archive";
+        return r;
+      };
     } else {
-      out.resolved = resolve_docker_save(*out.store, select);
+      out.resolve = [store](const SelectOptions& s) { return resolve_docker_save(*store, s); };
     }
   }
-  out.resolved.info.reference = ref.original;
+  name_input(out);
+  out.resolved = out.resolve(select);
   return out;
 }
 

@@ -4,9 +4,11 @@
 // recognised by what it contains, never by its name.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
+#include "layerscope/analysis.h"
 #include "source/blob_store.h"
 #include "source/resolved.h"
 
@@ -24,10 +26,15 @@ ImageReference parse_reference(const std::string& text);
 struct OpenedImage {
   std::unique_ptr<BlobStore> store;
   ResolvedImage resolved;
+  // Resolves again on the same store with another selection (another platform of an index,
+  // picked by digest through SelectOptions::image): what inspect and --all-platforms use.
+  std::function<ResolvedImage(const SelectOptions&)> resolve;
 };
 
 // Opens and resolves. For compressed archives, `visitor` sees every candidate layer member
-// while the archive streams by (see open_archive_store).
-OpenedImage open_image(const ImageReference& ref, SelectOptions select, const MemberVisitor& visitor);
+// while the archive streams by (see open_archive_store). `registry` applies to docker://
+// references only.
+OpenedImage open_image(const ImageReference& ref, SelectOptions select, const MemberVisitor& visitor,
+                       const RegistryOptions& registry = {});
 
 }  // namespace layerscope

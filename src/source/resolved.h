@@ -20,11 +20,19 @@ struct LayerRef {
   std::optional<uint64_t> size;  // promised size
 };
 
+// One image manifest an index offered (see choose_manifest).
+struct ManifestChoice {
+  std::string digest;
+  std::string platform;  // "" when the index does not say
+  std::string name;      // ref name, "" when none
+};
+
 struct ResolvedImage {
   ImageInfo info;           // reference, transport, layout, name, available, platform, digests
   std::string config_bytes;
   std::vector<LayerRef> layers;
   std::vector<Diagnostic> diagnostics;
+  std::vector<ManifestChoice> choices;  // every candidate of an index, in index order
 };
 
 struct SelectOptions {
