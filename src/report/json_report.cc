@@ -14,6 +14,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
+// Dockerfile lines are 1-based; "unknown" is null rather than a magic number.
+json line_or_null(int line) { return line > 0 ? json(line) : json(nullptr); }
+
 json count_json(const ChangeCount& c) { return json{{"files", c.files}, {"bytes", c.bytes}}; }
 
 json image_json(const ImageInfo& im) {
@@ -66,8 +69,8 @@ json layer_json(const LayerReport& l) {
   j["created_by"] = l.created_by;
   j["instruction"] = l.instruction;
   j["history_index"] = l.history_index;
-  j["dockerfile_line"] = l.dockerfile_line;
-  j["dockerfile_last_line"] = l.dockerfile_last_line;
+  j["dockerfile_line"] = line_or_null(l.dockerfile_line);
+  j["dockerfile_last_line"] = line_or_null(l.dockerfile_last_line);
   j["origin"] = l.origin;
   j["verified"] = l.verified;
   return j;
@@ -86,8 +89,8 @@ json instructions_json(const Analysis& a) {
   json arr = json::array();
   for (const auto& i : a.instructions) {
     arr.push_back({{"instruction", i.instruction},
-                   {"dockerfile_line", i.dockerfile_line},
-                   {"dockerfile_last_line", i.dockerfile_last_line},
+                   {"dockerfile_line", line_or_null(i.dockerfile_line)},
+                   {"dockerfile_last_line", line_or_null(i.dockerfile_last_line)},
                    {"origin", i.origin},
                    {"layers", i.layers},
                    {"content_bytes", i.content_bytes},
@@ -122,7 +125,7 @@ json findings_json(const std::vector<Finding>& findings) {
     j["severity"] = severity_name(f.severity);
     j["layer"] = f.layer;
     j["instruction"] = f.instruction;
-    j["dockerfile_line"] = f.dockerfile_line >= 0 ? json(f.dockerfile_line) : json(nullptr);
+    j["dockerfile_line"] = line_or_null(f.dockerfile_line);
     j["message"] = f.message;
     j["paths"] = paths;
     j["path_count"] = f.path_count;

@@ -87,22 +87,6 @@ const PathRule kPathRules[] = {
 
 }  // namespace
 
-// A note on the re-shipped copies, e.g. " (8 of them re-shipped unchanged by layer 10)".
-std::string reshipped_note(int origin, const std::vector<EntryRef>& group) {
-  std::map<int, uint64_t> later;
-  for (const auto& m : group) {
-    if (m.layer != origin) ++later[m.layer];
-  }
-  if (later.empty()) return "";
-  std::string layers;
-  uint64_t n = 0;
-  for (const auto& [l, c] : later) {
-    layers += (layers.empty() ? "" : ", ") + std::to_string(l);
-    n += c;
-  }
-  return "; " + count_noun(n, "copy", "copies") + " re-shipped unchanged by layer " + layers;
-}
-
 void rule_path_patterns(const RuleContext& ctx, std::vector<Finding>& out) {
   const PathRule* rule = nullptr;
   for (const auto& r : kPathRules) {

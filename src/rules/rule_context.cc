@@ -39,6 +39,22 @@ std::map<int, std::vector<EntryRef>> group_by_origin(const RuleContext& ctx, con
   return out;
 }
 
+// A note on the re-shipped copies, e.g. " (8 of them re-shipped unchanged by layer 10)".
+std::string reshipped_note(int origin, const std::vector<EntryRef>& group) {
+  std::map<int, uint64_t> later;
+  for (const auto& m : group) {
+    if (m.layer != origin) ++later[m.layer];
+  }
+  if (later.empty()) return "";
+  std::string layers;
+  uint64_t n = 0;
+  for (const auto& [l, c] : later) {
+    layers += (layers.empty() ? "" : ", ") + std::to_string(l);
+    n += c;
+  }
+  return "; " + count_noun(n, "copy", "copies") + " re-shipped unchanged by layer " + layers;
+}
+
 std::string count_noun(uint64_t n, const char* singular, const char* plural) {
   std::string digits = std::to_string(n);
   std::string grouped;
@@ -93,6 +109,10 @@ Finding RuleContext::make(int layer, const std::vector<EntryRef>& matched, std::
   for (size_t k = 0; k < keep; ++k) {
     const EntryRef& r = matched[order[k]];
     FindingPath p{"/" + entry(r).path, entry(r).size, r.layer, notes ? (*notes)[order[k]] : ""};
+    // A path listed from another layer than the finding's is a re-shipped copy: say where.
+    if (r.layer != layer && layer >= 0) {
+      p.note += (p.note.empty() ? "" : "; ") + std::string("copy in layer ") + std::to_string(r.layer);
+    }
     f.paths.push_back(std::move(p));
   }
   return f;

@@ -74,6 +74,9 @@ void rule_no_healthcheck(const RuleContext& ctx, std::vector<Finding>& out);
 // Groups matched entries by the layer their bytes first entered (see Origins).
 std::map<int, std::vector<EntryRef>> group_by_origin(const RuleContext& ctx, const std::vector<EntryRef>& matched);
 
+// "; 8 copies re-shipped unchanged by layer 10", or "" when every entry is from `origin`.
+std::string reshipped_note(int origin, const std::vector<EntryRef>& group);
+
 // "1 file", "2 files"
 std::string count_noun(uint64_t n, const char* singular, const char* plural);
 

@@ -60,6 +60,7 @@ void rule_secret_file(const RuleContext& ctx, std::vector<Finding>& out) {
     std::vector<std::string> notes;
     for (const auto& m : group) notes.push_back(reason[{m.layer, m.entry}]);
     std::string msg = count_noun(group.size(), "file", "files") + " with secrets, from layer " + std::to_string(origin) +
+                      reshipped_note(origin, group) +
                       ": anyone who pulls the image can read them, even if a later layer deletes them";
     out.push_back(ctx.make(origin, group, std::move(msg),
                            "keep secrets out of the build context (.dockerignore: `.env`, keys), pass them at run "
