@@ -63,7 +63,9 @@ void add_rows(const DirSize& d, const std::string& path, int depth, int max_dept
 
 const DirSize* DirSize::find(std::string_view path) const {
   const DirSize* d = this;
-  for (auto part : split_path(clean_entry_path(path).path)) {
+  // Keep the cleaned path alive: split_path returns views into it.
+  const std::string cleaned = clean_entry_path(path).path;
+  for (auto part : split_path(cleaned)) {
     auto it = std::lower_bound(d->children.begin(), d->children.end(), part,
                                [](const DirSize& c, std::string_view n) { return c.name < n; });
     if (it == d->children.end() || it->name != part) return nullptr;

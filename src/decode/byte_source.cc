@@ -12,6 +12,16 @@
 
 namespace layerscope {
 
+size_t read_full(ByteSource& src, uint8_t* buf, size_t cap) {
+  size_t done = 0;
+  while (done < cap) {
+    size_t got = src.read(buf + done, cap - done);
+    if (got == 0) break;
+    done += got;
+  }
+  return done;
+}
+
 uint64_t ByteSource::skip(uint64_t n) {
   uint8_t buf[64 * 1024];
   uint64_t done = 0;

@@ -24,6 +24,12 @@ class ByteSource {
   virtual uint64_t skip(uint64_t n);
 };
 
+// Reads until `cap` bytes or the end of the stream. Decoders fill their input buffers with it so
+// that what they consume per call — and so the compressed-cost checkpoints — depends only on the
+// bytes, not on how a network or pipe happened to chunk them (deterministic output at any -j
+// and any connection count).
+size_t read_full(ByteSource& src, uint8_t* buf, size_t cap);
+
 // A decompressor: a ByteSource that also says how much compressed input it has consumed, so
 // positions in the output can be mapped back to the blob (compressed-cost estimates).
 class Decoder : public ByteSource {

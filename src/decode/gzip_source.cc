@@ -50,7 +50,7 @@ bool GzipSource::refill() {
   if (keep) std::memmove(in_.data(), st_->next_in, keep);
   size_t got = 0;
   if (keep < in_.size()) {
-    got = inner_.read(in_.data() + keep, in_.size() - keep);
+    got = read_full(inner_, in_.data() + keep, in_.size() - keep);
     if (got == 0) in_eof_ = true;
   }
   in_len_ = keep + got;

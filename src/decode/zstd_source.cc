@@ -23,7 +23,7 @@ size_t ZstdSource::read(uint8_t* buf, size_t cap) {
   for (;;) {
     if (in_pos_ == in_len_ && !in_eof_) {
       in_consumed_ += in_len_;
-      in_len_ = inner_.read(in_.data(), in_.size());
+      in_len_ = read_full(inner_, in_.data(), in_.size());
       in_pos_ = 0;
       if (in_len_ == 0) {
         in_eof_ = true;

@@ -1,7 +1,11 @@
 #include <gtest/gtest.h>
 #include <zstd.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "decode/compression.h"
+#include "layer/cost_map.h"
 #include "layerscope/error.h"
 #include "support/image_builder.h"
 
@@ -25,7 +29,51 @@ std::string sample(size_t n) {
   return s;
 }
 
+// Returns at most a pseudo-random few bytes per read, as a network stream does.
+class ChoppySource : public ByteSource {
+ public:
+  ChoppySource(std::string bytes, unsigned seed) : bytes_(std::move(bytes)), state_(seed) {}
+  size_t read(uint8_t* buf, size_t cap) override {
+    state_ = state_ * 1103515245u + 12345u;
+    size_t n = std::min({cap, bytes_.size() - pos_, size_t{1} + (state_ >> 8) % 3000});
+    std::memcpy(buf, bytes_.data() + pos_, n);
+    pos_ += n;
+    return n;
+  }
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0;
+  unsigned state_;
+};
+
+Checkpoints checkpoints(Compression c, ByteSource& src) {
+  auto dec = make_decoder(c, src, "test");
+  Checkpoints points;
+  CheckpointTee tee(*dec, points);
+  uint8_t buf[8192];
+  while (tee.read(buf, sizeof buf)) {
+  }
+  return points;
+}
+
 }  // namespace
+
+// Compressed-cost estimates come from these checkpoints; they must not depend on how the
+// transport chunked the blob (a registry stream vs a file), or reports would differ by run.
+TEST(CostMap, CheckpointsDoNotDependOnInputChunking) {
+  std::string data = sample(2 << 20);
+  for (Compression c : {Compression::kGzip, Compression::kZstd}) {
+    std::string blob = c == Compression::kGzip ? lstest::gzip(data) : lstest::zstd(data);
+    MemorySource whole(blob);
+    Checkpoints ref = checkpoints(c, whole);
+    ASSERT_GT(ref.size(), 10u);
+    for (unsigned seed : {1u, 7u, 99u}) {
+      ChoppySource choppy(blob, seed);
+      EXPECT_EQ(checkpoints(c, choppy), ref) << "seed " << seed;
+    }
+  }
+}
 
 TEST(Sniff, MagicBytesDecide) {
   std::string g = lstest::gzip("x"), z = lstest::zstd("x");
