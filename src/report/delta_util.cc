@@ -70,6 +70,7 @@ std::string md_cell(std::string_view text) {
 }
 
 std::string md_code(std::string_view text) {
+  if (text.empty()) return "(none)";
   std::string flat;
   for (char c : text) flat += (c == '\n' || c == '\r') ? ' ' : c;
   size_t longest = 0, run = 0;
