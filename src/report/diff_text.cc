@@ -102,7 +102,7 @@ struct TreePrinter {
 
 void directories(std::string& out, const ImageDiff& d, const DiffRenderOptions& o) {
   out += "\nDirectories (final tree, largest change first";
-  out += o.depth > 0 ? fmt::format(", {} levels)\n", o.depth) : std::string(")\n");
+  out += o.depth > 0 ? fmt::format(", --depth {})\n", o.depth) : std::string(")\n");
   if (d.root.changed_files == 0) {
     out += "  no file changed\n";
     return;

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "layerscope/history.h"
 #include "report/delta_util.h"
@@ -73,8 +74,10 @@ std::string render_trend_svg(const Trend& t) {
   const size_t n = t.points.size();
   uint64_t max_value = 1;
   for (const auto& p : t.points) max_value = std::max({max_value, p.content_bytes, p.compressed_bytes});
-  const uint64_t step = nice_step(max_value);
-  const uint64_t top_value = (max_value + step - 1) / step * step;
+  // 5% headroom so the highest point does not touch the event markers.
+  const uint64_t headroom = max_value + max_value / 20;
+  const uint64_t step = nice_step(headroom);
+  const uint64_t top_value = (headroom + step - 1) / step * step;
   const double plot_w = kWidth - kLeft - kRight, plot_h = kHeight - kTop - kBottom;
   auto x_of = [&](size_t i) { return n <= 1 ? kLeft + plot_w / 2 : kLeft + plot_w * static_cast<double>(i) / static_cast<double>(n - 1); };
   auto y_of = [&](uint64_t v) {
@@ -111,15 +114,19 @@ std::string render_trend_svg(const Trend& t) {
   out += fmt::format("  <line x1=\"{0}\" y1=\"{1}\" x2=\"{2}\" y2=\"{1}\" stroke=\"#333333\"/>\n", num(kLeft),
                      num(kTop + plot_h), num(kLeft + plot_w));
 
-  // Date labels on x: at most about 8, always the first and the last build.
+  // Date labels on x: at most about 8, at least 80 px apart, always the last build.
   out += "  <g class=\"axis-x-labels\" text-anchor=\"middle\" fill=\"#333333\">\n";
+  std::vector<size_t> labelled;
   size_t every = std::max<size_t>(1, (n + 7) / 8);
-  for (size_t i = 0; i < n; ++i) {
-    bool regular = i % every == 0;
-    // The last build is labelled too unless a regular label sits too close to it.
-    bool last = i + 1 == n && (i % every) * 2 >= every;
-    if (!regular && !last) continue;
-    out += fmt::format("    <text x=\"{}\" y=\"{}\">{}</text>\n", num(x_of(i)), num(kTop + plot_h + 18),
+  for (size_t i = 0; i < n; i += every) labelled.push_back(i);
+  if (n > 1 && labelled.back() != n - 1) {
+    if (x_of(n - 1) - x_of(labelled.back()) < 80) labelled.back() = n - 1;
+    else labelled.push_back(n - 1);
+  }
+  for (size_t i : labelled) {
+    // The last label ends at its tick so it stays inside the picture.
+    const char* anchor = n > 1 && i == n - 1 ? " text-anchor=\"end\"" : "";
+    out += fmt::format("    <text x=\"{}\" y=\"{}\"{}>{}</text>\n", num(x_of(i)), num(kTop + plot_h + 18), anchor,
                        esc(t.points[i].recorded_at.substr(0, 10)));
   }
   out += "  </g>\n";
