@@ -1,5 +1,7 @@
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstdlib>
 
 #include "cli/command.h"
@@ -50,10 +52,14 @@ class RecordCommand : public Command {
     HistoryStore store(db_, HistoryStore::OpenMode::kCreate);
     s.id = store.append(s, ao);
     if (format_ == "json") {
-      write_output("", fmt::format("{{\"id\": {}, \"series\": \"{}\", \"recorded_at\": \"{}\", \"content_bytes\": {}, "
-                                   "\"compressed_bytes\": {}, \"db\": \"{}\"}}\n",
-                                   s.id, json_escape(s.series), s.recorded_at, s.content_bytes, s.compressed_bytes,
-                                   json_escape(store.path())));
+      nlohmann::ordered_json j;
+      j["id"] = s.id;
+      j["series"] = s.series;
+      j["recorded_at"] = s.recorded_at;
+      j["content_bytes"] = s.content_bytes;
+      j["compressed_bytes"] = s.compressed_bytes;
+      j["db"] = store.path();
+      write_output("", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     } else {
       write_output("", fmt::format("recorded snapshot #{} of {} at {}: content {}, compressed {}, {} layers -> {}\n", s.id,
                                    s.series, s.recorded_at, human_bytes(s.content_bytes),
@@ -63,21 +69,6 @@ class RecordCommand : public Command {
   }
 
  private:
-  static std::string json_escape(const std::string& s) {
-    std::string out;
-    for (unsigned char c : s) {
-      if (c == '"' || c == '\\') {
-        out += '\\';
-        out += static_cast<char>(c);
-      } else if (c < 0x20) {
-        out += fmt::format("\\u{:04x}", c);
-      } else {
-        out += static_cast<char>(c);
-      }
-    }
-    return out;
-  }
-
   CLI::App* app_;
   ImageOptions image_;
   std::string db_ = kDefaultHistoryPath;

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include "history/explain.h"
@@ -301,24 +302,26 @@ ImageDiff diff_analyses(const Analysis& old_analysis, const Analysis& new_analys
 
 void compare_findings(ImageDiff& diff, const std::vector<FindingRef>& old_findings,
                       const std::vector<FindingRef>& new_findings) {
-  auto key = [](const FindingRef& f) { return std::tie(f.rule, f.path); };
-  auto less = [&](const FindingRef& x, const FindingRef& y) {
+  using Key = std::pair<std::string, std::string>;
+  auto keys = [](const std::vector<FindingRef>& v) {
+    std::set<Key> out;
+    for (const auto& f : v) out.emplace(f.rule, f.path);
+    return out;
+  };
+  auto less = [](const FindingRef& x, const FindingRef& y) {
     return std::tie(x.rule, x.path, x.bytes) < std::tie(y.rule, y.path, y.bytes);
   };
-  std::vector<FindingRef> o = old_findings, n = new_findings;
-  std::sort(o.begin(), o.end(), less);
-  std::sort(n.begin(), n.end(), less);
-  auto contains = [&](const std::vector<FindingRef>& v, const FindingRef& f) {
-    return std::any_of(v.begin(), v.end(), [&](const FindingRef& g) { return key(g) == key(f); });
-  };
+  const std::set<Key> old_keys = keys(old_findings), new_keys = keys(new_findings);
   diff.findings_appeared.clear();
   diff.findings_disappeared.clear();
-  for (const auto& f : n) {
-    if (!contains(o, f)) diff.findings_appeared.push_back(f);
+  for (const auto& f : new_findings) {
+    if (!old_keys.count({f.rule, f.path})) diff.findings_appeared.push_back(f);
   }
-  for (const auto& f : o) {
-    if (!contains(n, f)) diff.findings_disappeared.push_back(f);
+  for (const auto& f : old_findings) {
+    if (!new_keys.count({f.rule, f.path})) diff.findings_disappeared.push_back(f);
   }
+  std::sort(diff.findings_appeared.begin(), diff.findings_appeared.end(), less);
+  std::sort(diff.findings_disappeared.begin(), diff.findings_disappeared.end(), less);
   diff.findings_compared = true;
 }
 
