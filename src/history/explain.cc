@@ -32,7 +32,8 @@ void add_to_dirs(std::map<std::string, uint64_t>& dirs, std::string_view file_pa
   while (true) {
     size_t slash = file_path.find('/', pos);
     if (slash == std::string_view::npos) return;
-    std::string dir = "/" + std::string(file_path.substr(0, slash));
+    std::string dir(1, '/');
+    dir.append(file_path.substr(0, slash));
     dirs[dir] += bytes;
     pos = slash + 1;
   }

@@ -81,13 +81,15 @@ void migrate_history_db(SqliteDb& db, int target) {
     }
   };
 
-  int64_t version = db.query_int("PRAGMA user_version");
-  check(version);
-  if (version == target) return;
-
-  // Another process may be migrating the same file: take the write lock, then look again.
+  // Fast path: already current. Anything else is decided under the write lock, because
+  // another process may be creating or migrating the file right now and two separate reads
+  // outside a transaction could see it before and after its commit.
+  if (db.query_int("PRAGMA user_version") == target) {
+    check(target);
+    return;
+  }
   SqliteTransaction tx(db, SqliteTransaction::Kind::kWrite);
-  version = db.query_int("PRAGMA user_version");
+  int64_t version = db.query_int("PRAGMA user_version");
   check(version);
   for (const auto& m : migrations()) {
     if (m.version <= version || m.version > target) continue;

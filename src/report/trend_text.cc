@@ -14,21 +14,22 @@ namespace layerscope {
 namespace {
 
 void explanation(std::string& out, const TrendExplanation& ex) {
+  auto row = [&](const std::string& label, int64_t delta, const std::string& what) {
+    out += fmt::format("      {:<22}{:>10}  {}\n", label, human_delta(delta), what);
+  };
   size_t shown = 0;
   for (const auto& l : ex.layers) {
     if (++shown > 3) break;
     int index = l.new_index >= 0 ? l.new_index : l.old_index;
-    out += fmt::format("      layer {:<3} {:<9} {:>10}  {}\n", index, layer_change_name(l.change), human_delta(l.content_delta),
-                       fit(l.instruction(), 90));
+    row(fmt::format("layer {} {}", index, layer_change_name(l.change)), l.content_delta, fit(l.instruction(), 90));
   }
   shown = 0;
   for (const auto& in : ex.instructions) {
     if (++shown > 3) break;
-    out += fmt::format("      instruction     {:>10}  {}\n", human_delta(in.content_delta), fit(in.instruction, 90));
+    row("instruction", in.content_delta, fit(in.instruction, 90));
   }
   for (const auto& d : ex.dirs) {
-    out += fmt::format("      directory       {:>10}  {}{}\n", human_delta(d.delta), fit(d.path, 100),
-                       ex.dirs_approximate ? "  (≈)" : "");
+    row(ex.dirs_approximate ? "directory (≈)" : "directory", d.delta, fit(d.path, 100));
   }
 }
 
