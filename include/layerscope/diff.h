@@ -141,7 +141,8 @@ struct ImageDiff {
   std::vector<PathDelta> focus;             // the directories that explain the final-size change
   std::vector<FileDelta> files;             // every changed file, largest |delta| first, then path
   FileChangeTotals file_totals;
-  // Filled by compare_findings() when a rules engine provides findings for both images.
+  // The rules engine's findings of both images compared by (rule, path); diff_analyses fills
+  // them from Analysis::findings through compare_findings().
   bool findings_compared = false;
   std::vector<FindingRef> findings_appeared, findings_disappeared;
   std::optional<BudgetVerdict> budget;
@@ -150,8 +151,14 @@ struct ImageDiff {
 // Compares two analyses (both must carry their indexes and merged tree, as analyze() returns).
 ImageDiff diff_analyses(const Analysis& old_analysis, const Analysis& new_analysis);
 
-// The hook where the rules engine feeds in: findings of OLD and NEW, compared by (rule, path).
-// Sets findings_compared; the lists come out sorted by rule, then path.
+// Findings reduced to what a comparison needs: one per finding, its path the deepest directory
+// holding every listed path (the path itself when there is one), its bytes the finding's.
+// A common directory is steadier across builds than the largest path, which may change.
+std::vector<FindingRef> finding_refs(const std::vector<Finding>& findings);
+
+// Findings of OLD and NEW compared by (rule, path): the ones only NEW has appeared, the ones
+// only OLD has disappeared. Sets findings_compared; the lists come out sorted by rule, then
+// path. diff_analyses calls it with both analyses' findings; other sources may call it again.
 void compare_findings(ImageDiff& diff, const std::vector<FindingRef>& old_findings,
                       const std::vector<FindingRef>& new_findings);
 

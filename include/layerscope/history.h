@@ -43,7 +43,8 @@ struct SnapshotDir {
 struct FindingTally {
   std::string rule;
   uint64_t count = 0;
-  uint64_t bytes = 0;
+  uint64_t bytes = 0;          // Σ bytes the findings are about
+  uint64_t savings_bytes = 0;  // Σ what their fixes save (each byte counted once)
 };
 
 using Labels = std::vector<std::pair<std::string, std::string>>;  // sorted by key, keys unique
@@ -62,7 +63,7 @@ struct Snapshot {
   // cut-off is 1% of the final size), so a directory missing here is known to be smaller.
   uint64_t dir_min_bytes = 0;
   std::vector<SnapshotDir> dirs;                   // by path
-  std::vector<FindingTally> findings;              // by rule; empty until a rules engine feeds it
+  std::vector<FindingTally> findings;              // the rules engine's findings, by rule
 };
 
 struct SnapshotOptions {
@@ -75,9 +76,8 @@ struct SnapshotOptions {
 // ("registry/app:1.2" -> "registry/app"), else the reference as written.
 std::string series_of(const ImageInfo& image);
 
-// `findings` is the hook for the rules engine: its findings of this image, tallied per rule.
-Snapshot make_snapshot(const Analysis& analysis, const SnapshotOptions& options,
-                       const std::vector<FindingRef>& findings = {});
+// The findings summary is Analysis::findings tallied per rule.
+Snapshot make_snapshot(const Analysis& analysis, const SnapshotOptions& options);
 
 // "key=value" -> pair; throws Error(kUsage) when there is no '=' or the key is empty.
 std::pair<std::string, std::string> parse_label(std::string_view text);

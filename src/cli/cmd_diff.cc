@@ -32,6 +32,9 @@ class DiffCommand : public Command {
     DiffRequest request;
     request.old_image = image_.resolve(old_);
     request.new_image = image_.resolve(new_);
+    // The on-disk layer cache when one is configured; otherwise diff_images shares an
+    // in-memory one between the two analyses.
+    request.cache = request.old_image.cache;
     DiffRun run = diff_images(request);
     if (budget) apply_budget(run.diff, *budget);
     std::string out = format_ == "json"       ? render_diff_json(run.diff, render_)

@@ -266,6 +266,19 @@ void compare_trees(const Analysis& o, const Analysis& n, ImageDiff& diff) {
   diff.focus = explaining_dirs(flat, diff.root.delta);
 }
 
+// The deepest directory holding both absolute paths; the path itself when they are equal.
+std::string common_dir(const std::string& a, const std::string& b) {
+  if (a == b) return a;
+  size_t end = 0;  // length of the common prefix that ends at a component boundary
+  for (size_t i = 0; i < a.size() && i < b.size() && a[i] == b[i]; ++i) {
+    if (a[i] == '/') end = i;
+  }
+  // "/app/x" and "/app/x/y": the shorter one is a directory holding the other.
+  if (a.size() < b.size() && b.compare(0, a.size(), a) == 0 && b[a.size()] == '/') return a;
+  if (b.size() < a.size() && a.compare(0, b.size(), b) == 0 && a[b.size()] == '/') return b;
+  return end == 0 ? "/" : a.substr(0, end);
+}
+
 }  // namespace
 
 const char* layer_change_name(LayerChangeKind kind) {
@@ -289,6 +302,16 @@ const char* file_change_name(FileChangeKind kind) {
   return "unknown";
 }
 
+std::vector<FindingRef> finding_refs(const std::vector<Finding>& findings) {
+  std::vector<FindingRef> out;
+  for (const auto& f : findings) {
+    std::string path = f.paths.empty() ? "" : f.paths.front().path;
+    for (const auto& p : f.paths) path = common_dir(path, p.path);
+    out.push_back({f.rule, path, f.bytes});
+  }
+  return out;
+}
+
 ImageDiff diff_analyses(const Analysis& old_analysis, const Analysis& new_analysis) {
   ImageDiff d;
   d.old_image = side_of(old_analysis);
@@ -297,6 +320,7 @@ ImageDiff diff_analyses(const Analysis& old_analysis, const Analysis& new_analys
   d.layers = layer_deltas(old_analysis, new_analysis, d.shared_layers);
   d.instructions = instruction_deltas(old_analysis, new_analysis);
   compare_trees(old_analysis, new_analysis, d);
+  compare_findings(d, finding_refs(old_analysis.findings), finding_refs(new_analysis.findings));
   return d;
 }
 

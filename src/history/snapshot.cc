@@ -62,7 +62,7 @@ std::pair<std::string, std::string> parse_label(std::string_view text) {
   return {std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
-Snapshot make_snapshot(const Analysis& a, const SnapshotOptions& options, const std::vector<FindingRef>& findings) {
+Snapshot make_snapshot(const Analysis& a, const SnapshotOptions& options) {
   Snapshot s;
   s.recorded_at = options.recorded_at.empty() ? current_timestamp() : normalize_timestamp(options.recorded_at);
   s.series = options.series.empty() ? series_of(a.image) : options.series;
@@ -112,11 +112,12 @@ Snapshot make_snapshot(const Analysis& a, const SnapshotOptions& options, const 
   s.dirs = std::move(w.dirs);
 
   std::map<std::string, FindingTally> tallies;
-  for (const auto& f : findings) {
+  for (const auto& f : a.findings) {
     FindingTally& ft = tallies[f.rule];
     ft.rule = f.rule;
     ++ft.count;
     ft.bytes += f.bytes;
+    ft.savings_bytes += f.savings_bytes;
   }
   for (auto& [rule, ft] : tallies) s.findings.push_back(std::move(ft));
   return s;

@@ -4,7 +4,7 @@
 //    "instructions":[{"instruction","layers","content_bytes","compressed_bytes"}…],
 //    "dir_min_bytes":N,
 //    "dirs":[{"path","bytes","files"}…],                                        by path
-//    "findings":[{"rule","count","bytes"}…]}                                    by rule
+//    "findings":[{"rule","count","bytes","savings_bytes"}…]}                    by rule
 // A reader accepts unknown keys, so later versions may add fields without a migration;
 // changing the meaning of a field requires a new "v".
 #include "history/snapshot_codec.h"
@@ -67,7 +67,9 @@ std::string encode_snapshot_detail(const Snapshot& s) {
   for (const auto& d : s.dirs) dirs.push_back({{"path", d.path}, {"bytes", d.bytes}, {"files", d.files}});
   j["dirs"] = std::move(dirs);
   json findings = json::array();
-  for (const auto& f : s.findings) findings.push_back({{"rule", f.rule}, {"count", f.count}, {"bytes", f.bytes}});
+  for (const auto& f : s.findings) {
+    findings.push_back({{"rule", f.rule}, {"count", f.count}, {"bytes", f.bytes}, {"savings_bytes", f.savings_bytes}});
+  }
   j["findings"] = std::move(findings);
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -96,7 +98,7 @@ void decode_snapshot_detail(std::string_view text, Snapshot& s, const std::strin
     for (const auto& d : get_array(j, "dirs")) s.dirs.push_back({get_str(d, "path"), get_u64(d, "bytes"), get_u64(d, "files")});
     s.findings.clear();
     for (const auto& f : get_array(j, "findings")) {
-      s.findings.push_back({get_str(f, "rule"), get_u64(f, "count"), get_u64(f, "bytes")});
+      s.findings.push_back({get_str(f, "rule"), get_u64(f, "count"), get_u64(f, "bytes"), get_u64(f, "savings_bytes")});
     }
   } catch (Error& e) {
     throw e.with_context(what);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <atomic>
 
 #include "layerscope/diff.h"
@@ -243,9 +244,44 @@ TEST(Diff, SharedLayersComeFromTheCache) {
   EXPECT_EQ(run.new_analysis.layers[0].content_bytes, run.old_analysis.layers[0].content_bytes);
 }
 
+TEST(Diff, FindingsOfBothImagesAreCompared) {
+  Analysis a = analyse(old_layers());
+  Analysis b = analyse(new_layers());
+  ImageDiff d = diff_analyses(a, b);
+  EXPECT_TRUE(d.findings_compared);
+  // Whatever the rules found, the diff is the set difference of the two lists.
+  auto ra = finding_refs(a.findings), rb = finding_refs(b.findings);
+  auto has = [](const std::vector<FindingRef>& v, const FindingRef& f) {
+    return std::any_of(v.begin(), v.end(), [&](const FindingRef& g) { return g.rule == f.rule && g.path == f.path; });
+  };
+  for (const auto& f : d.findings_appeared) EXPECT_TRUE(has(rb, f) && !has(ra, f)) << f.rule << " " << f.path;
+  for (const auto& f : d.findings_disappeared) EXPECT_TRUE(has(ra, f) && !has(rb, f)) << f.rule << " " << f.path;
+  for (const auto& f : rb) EXPECT_EQ(has(ra, f), !has(d.findings_appeared, f)) << f.rule << " " << f.path;
+}
+
+TEST(Diff, FindingRefsUseTheCommonDirectory) {
+  Finding one, many, none;
+  one.rule = "secret-file";
+  one.bytes = 10;
+  one.paths = {{"/app/.env", 10, 1, ""}};
+  many.rule = "tests";
+  many.bytes = 30;
+  many.paths = {{"/app/tests/a.py", 10, 1, ""}, {"/app/tests/fixtures/b.json", 10, 1, ""}, {"/app/tests-old/c", 10, 1, ""}};
+  none.rule = "no-user";
+  auto refs = finding_refs({one, many, none});
+  ASSERT_EQ(refs.size(), 3u);
+  EXPECT_EQ(refs[0].path, "/app/.env");
+  EXPECT_EQ(refs[1].path, "/app");
+  EXPECT_EQ(refs[1].bytes, 30u);
+  EXPECT_EQ(refs[2].path, "");
+  many.paths.pop_back();
+  EXPECT_EQ(finding_refs({many})[0].path, "/app/tests");
+  many.paths = {{"/usr/bin/gcc", 1, 1, ""}, {"/var/cache/x", 1, 1, ""}};
+  EXPECT_EQ(finding_refs({many})[0].path, "/");
+}
+
 TEST(Diff, FindingsHookAndBudget) {
   ImageDiff d = diff_analyses(analyse(old_layers()), analyse(new_layers()));
-  EXPECT_FALSE(d.findings_compared);
   compare_findings(d, {{"apt-lists", "/var/lib/apt/lists", 100}, {"secret", "/app/.env", 10}},
                    {{"secret", "/app/.env", 10}, {"pip-cache", "/root/.cache/pip", 5000}});
   EXPECT_TRUE(d.findings_compared);

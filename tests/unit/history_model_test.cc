@@ -84,7 +84,16 @@ TEST(HistorySnapshot, FromAnAnalysis) {
   SnapshotOptions so;
   so.recorded_at = "2026-02-01T12:00:00+01:00";
   so.labels = {{"commit", "b"}, {"branch", "main"}, {"commit", "c"}};
-  Snapshot s = make_snapshot(a, so, {{"pip-cache", "/root/.cache", 10}, {"pip-cache", "/tmp/x", 5}, {"apt", "/var", 1}});
+  // Stand-in findings, as the rules engine would have produced them.
+  a.findings.clear();
+  for (auto [rule, bytes] : {std::pair<const char*, uint64_t>{"pip-cache", 10}, {"pip-cache", 5}, {"apt", 1}}) {
+    Finding f;
+    f.rule = rule;
+    f.bytes = bytes;
+    f.savings_bytes = bytes - 1;
+    a.findings.push_back(f);
+  }
+  Snapshot s = make_snapshot(a, so);
   EXPECT_EQ(s.recorded_at, "2026-02-01T11:00:00Z");
   EXPECT_EQ(s.series, "1.0");  // the OCI ref name, no repository
   EXPECT_EQ(s.labels, (Labels{{"branch", "main"}, {"commit", "c"}}));
@@ -106,6 +115,7 @@ TEST(HistorySnapshot, FromAnAnalysis) {
   EXPECT_EQ(s.findings[1].rule, "pip-cache");
   EXPECT_EQ(s.findings[1].count, 2u);
   EXPECT_EQ(s.findings[1].bytes, 15u);
+  EXPECT_EQ(s.findings[1].savings_bytes, 13u);
 
   // The detail column round-trips and refuses what it does not know.
   Snapshot back;
@@ -113,6 +123,7 @@ TEST(HistorySnapshot, FromAnAnalysis) {
   EXPECT_EQ(back.dirs.size(), s.dirs.size());
   EXPECT_EQ(back.layer_sizes[0].diff_id, s.layer_sizes[0].diff_id);
   EXPECT_EQ(back.findings[0].rule, "apt");
+  EXPECT_EQ(back.findings[1].savings_bytes, 13u);
   EXPECT_THROW(decode_snapshot_detail("{\"v\":2}", back, "test"), Error);
   EXPECT_THROW(decode_snapshot_detail("{\"v\":1,\"layers\":[{}]}", back, "test"), Error);
   EXPECT_THROW(decode_snapshot_detail("not json", back, "test"), Error);
