@@ -62,8 +62,8 @@ struct LayerDelta {
   int new_index = -1;
   std::string old_diff_id, new_diff_id;
   std::string old_instruction, new_instruction;
-  // Where the instruction is written ("Dockerfile:14") once a Dockerfile mapping is connected;
-  // empty until then, and renderers leave it out when empty.
+  // Where the instruction is written: "Dockerfile:14" (NEW's lines, from `--dockerfile`
+  // attribution), "OLD Dockerfile:9" for a removed layer, "" when unknown.
   std::string source;
   uint64_t old_content_bytes = 0, new_content_bytes = 0;
   uint64_t old_compressed_bytes = 0, new_compressed_bytes = 0;

@@ -21,6 +21,7 @@ class DiffCommand : public Command {
     app_->add_option("--files", render_.max_files, "Changed files to list, largest first (0 = all)");
     app_->add_option("--budget", budget_, "Fail (exit 1) when NEW's content size is over this, e.g. 500MB");
     app_->add_option("-o,--output", output_, "Write the report to this file instead of stdout");
+    app_->add_option("--old-dockerfile", old_dockerfile_, "The Dockerfile OLD was built from (--dockerfile is NEW's)");
   }
   CLI::App* app() const override { return app_; }
   int run() override {
@@ -32,6 +33,8 @@ class DiffCommand : public Command {
     DiffRequest request;
     request.old_image = image_.resolve(old_);
     request.new_image = image_.resolve(new_);
+    // --dockerfile describes the build under review (NEW); OLD has its own, if any.
+    request.old_image.dockerfile = old_dockerfile_;
     // The on-disk layer cache when one is configured; otherwise diff_images shares an
     // in-memory one between the two analyses.
     request.cache = request.old_image.cache;
@@ -48,6 +51,7 @@ class DiffCommand : public Command {
   CLI::App* app_;
   ImageOptions image_;
   std::string old_, new_;
+  std::string old_dockerfile_;
   std::string format_ = "text";
   DiffRenderOptions render_;
   std::string budget_;

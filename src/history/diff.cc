@@ -52,6 +52,14 @@ std::map<std::string, uint64_t> layer_dirs(const LayerIndex& idx) {
   return dirs;
 }
 
+// "Dockerfile:14" or "Dockerfile:6-9" when attribution matched the layer to lines.
+std::string dockerfile_source(const LayerReport& l) {
+  if (l.dockerfile_line < 0) return "";
+  std::string s = "Dockerfile:" + std::to_string(l.dockerfile_line);
+  if (l.dockerfile_last_line > l.dockerfile_line) s += "-" + std::to_string(l.dockerfile_last_line);
+  return s;
+}
+
 std::vector<LayerDelta> layer_deltas(const Analysis& o, const Analysis& n, uint64_t& shared) {
   std::vector<LayerKey> ok, nk;
   for (const auto& l : o.layers) ok.push_back({l.diff_id, l.instruction});
@@ -76,6 +84,9 @@ std::vector<LayerDelta> layer_deltas(const Analysis& o, const Analysis& n, uint6
       d.new_content_bytes = nl->content_bytes;
       d.new_compressed_bytes = nl->compressed_bytes;
     }
+    // Where the layer is written: NEW's Dockerfile, or OLD's for a layer NEW no longer has.
+    if (nl) d.source = dockerfile_source(*nl);
+    else if (!dockerfile_source(*ol).empty()) d.source = "OLD " + dockerfile_source(*ol);
     if (ol && nl) {
       d.change = ol->diff_id == nl->diff_id ? LayerChangeKind::kUnchanged : LayerChangeKind::kChanged;
     } else {

@@ -206,6 +206,25 @@ TEST(Diff, FilesAddedRemovedGrownShrunkModified) {
   EXPECT_EQ(app->changed_files, 4u);  // main.py, edit.txt, x.bin, y.bin
 }
 
+TEST(Diff, LayersNameTheirDockerfileLines) {
+  Analysis a = analyse(old_layers());
+  Analysis b = analyse(new_layers());
+  b.layers[1].dockerfile_line = 9;
+  b.layers[2].dockerfile_line = 6;
+  b.layers[2].dockerfile_last_line = 8;
+  ImageDiff d = diff_analyses(a, b);
+  EXPECT_EQ(d.layers[0].source, "");
+  EXPECT_EQ(d.layers[1].source, "Dockerfile:9");
+  EXPECT_EQ(d.layers[2].source, "Dockerfile:6-8");
+  std::string md = render_diff_markdown(d, {});
+  EXPECT_NE(md.find("from `RUN pip install torch numpy` at Dockerfile:6-8, mostly"), std::string::npos) << md;
+  // A layer only OLD has is located in OLD's Dockerfile.
+  a.layers[1].dockerfile_line = 4;
+  ImageDiff back = diff_analyses(b, a);
+  EXPECT_EQ(back.layers[2].change, LayerChangeKind::kRemoved);
+  EXPECT_EQ(back.layers[2].source, "OLD Dockerfile:6-8");
+}
+
 TEST(Diff, ImageWithItselfIsAllZeros) {
   Analysis a = analyse(new_layers());
   ImageDiff d = diff_analyses(a, analyse(new_layers()));
