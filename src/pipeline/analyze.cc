@@ -19,6 +19,8 @@
 
 namespace layerscope {
 
+namespace {
+
 IndexOptions index_options(const AnalyzeOptions& o) {
   IndexOptions io;
   io.verify = o.verify;
@@ -41,8 +43,6 @@ MemberVisitor streaming_visitor(StreamedLayers& streamed, const IndexOptions& op
     }
   };
 }
-
-namespace {
 
 void check_config_against_layers(ImageConfig& config, const ResolvedImage& image, const std::string& what) {
   if (image.info.layout == "docker-save-v1" && config.diff_ids.empty()) {

@@ -8,11 +8,6 @@
 
 namespace layerscope {
 
-// The indexer settings an analysis implies, and the visitor that indexes the layers of a
-// compressed archive while it streams by (such archives cannot be reopened per layer).
-IndexOptions index_options(const AnalyzeOptions& options);
-MemberVisitor streaming_visitor(StreamedLayers& streamed, const IndexOptions& options);
-
 Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, const AnalyzeOptions& options);
 
 // What open_image needs for a compressed archive: indexes every blob-like member into
