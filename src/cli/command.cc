@@ -13,6 +13,10 @@ void ImageOptions::add_to(CLI::App* cmd, bool positional_required) {
                               "Image: PATH, docker-archive:PATH[:NAME:TAG], oci:DIR[:REF], oci-archive:PATH[:REF], "
                               "dir:PATH, docker://REGISTRY/REPO[:TAG|@DIGEST]");
   if (positional_required) opt->required();
+  add_options_to(cmd);
+}
+
+void ImageOptions::add_options_to(CLI::App* cmd) {
   cmd->add_option("--image", analyze.image, "Which image of a multi-image archive or layout (NAME:TAG or ref name)");
   cmd->add_option("--platform", analyze.platform, "Platform of a multi-platform image: os/arch[/variant]");
   cmd->add_option("-j,--jobs", analyze.jobs, "Layers indexed in parallel (default: one per CPU)");

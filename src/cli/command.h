@@ -30,6 +30,8 @@ struct ImageOptions {
   std::shared_ptr<LayerCache> cache;  // opened by resolve(), shared by every analysis of the command
 
   void add_to(CLI::App* cmd, bool positional_required = true);
+  // Everything but the positional image (for commands that take several images).
+  void add_options_to(CLI::App* cmd);
   // Applies the string options (sizes) to `analyze`; throws Error(kUsage) on bad values.
   AnalyzeOptions resolve(const std::string& reference);
 };
@@ -46,5 +48,8 @@ std::unique_ptr<Command> make_rules_command(CLI::App& app);
 std::unique_ptr<Command> make_dockerignore_command(CLI::App& app);
 std::unique_ptr<Command> make_du_command(CLI::App& app);
 std::unique_ptr<Command> make_inspect_command(CLI::App& app);
+std::unique_ptr<Command> make_diff_command(CLI::App& app);
+std::unique_ptr<Command> make_record_command(CLI::App& app);
+std::unique_ptr<Command> make_trend_command(CLI::App& app);
 
 }  // namespace layerscope::cli

@@ -19,6 +19,9 @@ constexpr layerscope::cli::CommandFactory kCommands[] = {
     layerscope::cli::make_rules_command,
     layerscope::cli::make_du_command,
     layerscope::cli::make_inspect_command,
+    layerscope::cli::make_diff_command,
+    layerscope::cli::make_record_command,
+    layerscope::cli::make_trend_command,
 };
 
 // One line on stderr, whatever the message holds.
