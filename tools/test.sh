@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through ctest: the Release build
-# first, then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
+# first, then the whole suite again under AddressSanitizer + UndefinedBehaviorSanitizer, then
+# the tests that run threads (layer jobs at -j8, the async pipeline stage, concurrent history
+# writers, the registry's connection pool) under ThreadSanitizer.
 #   tools/test.sh            everything (what CI runs)
 #   tools/test.sh --quick    Release build only, no sanitizer pass
 set -euo pipefail
@@ -21,5 +23,10 @@ if [ $quick -eq 0 ]; then
   tools/build.sh "$root/build-asan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERSCOPE_SANITIZE=address,undefined
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
      ctest --output-on-failure -j "$jobs" -LE no-sanitizer)
+
+  echo "== TSan build and the parallel tests at -j8"
+  tools/build.sh "$root/build-tsan" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLAYERSCOPE_SANITIZE=thread
+  (cd build-tsan && TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+     ctest --output-on-failure -j "$jobs" -L tsan)
 fi
 echo "== all tests passed"

@@ -9,8 +9,8 @@ fail=0
 for img in sample_images/edge.docker.tar sample_images/edge.docker.tar.gz sample_images/edge-mixed.oci \
            sample_images/edge.kaniko.tar sample_images/pyapp-bloated.oci.tar sample_images/pyapp-demo.oci.tar; do
   for fmt in json text; do
-    "$bin" analyze --format $fmt -j1 "$img" > "$tmp/a"
-    "$bin" analyze --format $fmt -j8 "$img" > "$tmp/b"
+    "$bin" analyze --no-cache --format $fmt -j1 "$img" > "$tmp/a"
+    "$bin" analyze --no-cache --format $fmt -j8 "$img" > "$tmp/b"
     "$bin" analyze --format $fmt -j8 "$img" > "$tmp/c"
     if ! cmp -s "$tmp/a" "$tmp/b" || ! cmp -s "$tmp/b" "$tmp/c"; then
       echo "FAIL $img ($fmt): output differs between runs or job counts"; fail=1
