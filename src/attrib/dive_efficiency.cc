@@ -22,6 +22,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "util/content_hash.h"
 #include "util/path.h"
 
 namespace layerscope {
@@ -38,7 +39,9 @@ struct Node {
   Node* parent = nullptr;
   uint64_t size = 0;    // regular files only; everything else is 0, as dive's layer size counts
   bool is_dir = false;  // false for implicit parents: dive creates them with empty info
-  std::map<std::string, std::unique_ptr<Node>, std::less<>> children;  // byte order, as dive sorts
+  // Keys view the child's own `name` (a node never moves: it is heap-allocated and owned by
+  // the map), so each name is stored once. Byte order, as dive sorts.
+  std::map<std::string_view, std::unique_ptr<Node>> children;
 
   bool is_whiteout() const { return std::string_view(name).starts_with(kWhiteoutPrefix); }
 };
@@ -59,7 +62,7 @@ void add_path(Node& root, const Comps& comps, uint64_t size, bool is_dir) {
       child->name = std::string(comps[k]);
       child->parent = node;
       Node* raw = child.get();
-      node->children.emplace(raw->name, std::move(child));
+      node->children.emplace(std::string_view(raw->name), std::move(child));
       node = raw;
     }
     if (k + 1 == comps.size()) {
@@ -157,14 +160,22 @@ void stack_onto(Node& stacked, Node& upper) {
 struct PathRecord {
   uint64_t count = 0;
   int64_t cumulative = 0;
-  int64_t min = -1;  // dive's "minDiscoveredSize": -1 until the first visit
+  int64_t min = -1;   // dive's "minDiscoveredSize": -1 until the first visit
+  std::string path;   // kept from the second visit on: only inefficient paths are listed
+};
+
+// Records are keyed by the XXH3-128 of the path rather than the path itself: one record per
+// path seen in any layer is the largest structure here, and most paths are seen once, so
+// their text need not be kept (a 128-bit collision is not a practical concern).
+struct PathKeyHash {
+  size_t operator()(const ContentHash& h) const { return static_cast<size_t>(h.low ^ (h.high * 0x9e3779b97f4a7c15ULL)); }
 };
 
 }  // namespace
 
 Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
   Efficiency eff;
-  std::unordered_map<std::string, PathRecord> records;
+  std::unordered_map<ContentHash, PathRecord, PathKeyHash> records;
   // The stack of layers 0..i-1. dive starts it from a copy of layer 0's tree and then stacks
   // layer 0 onto that copy again (StackTreeRange), so it is built from layer 0 once more below.
   std::unique_ptr<Node> stacked;
@@ -193,13 +204,16 @@ Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
       } else {
         size = static_cast<int64_t>(node.size);
       }
-      PathRecord& rec = records[path];
+      PathRecord& rec = records[content_hash_of(path.data(), path.size())];
       rec.count += 1;
+      if (rec.count == 2) rec.path = path;
       rec.cumulative += size;
       if (rec.min < 0 || size < rec.min) rec.min = size;
     };
     visit_child_first(*tree, comps, true, visit);
 
+    // The stack is only read by the layers above: after the top layer it is not needed.
+    if (i + 1 == layers.size()) break;
     if (!stacked) stacked = build_layer_tree(layer);
     stack_onto(*stacked, *tree);
   }
@@ -207,11 +221,11 @@ Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
   // dive sums into int64 and divides as float64; 1.0 when nothing was counted.
   int64_t sum_min = 0;
   int64_t sum_cumulative = 0;
-  for (const auto& [path, rec] : records) {
+  for (const auto& [key, rec] : records) {
     sum_min += rec.min;
     sum_cumulative += rec.cumulative;
     if (rec.count >= 2) {
-      eff.inefficient_paths.push_back({path, static_cast<uint64_t>(rec.cumulative), rec.count});
+      eff.inefficient_paths.push_back({rec.path, static_cast<uint64_t>(rec.cumulative), rec.count});
       eff.wasted_bytes += static_cast<uint64_t>(rec.cumulative);
     }
   }

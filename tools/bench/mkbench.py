@@ -145,6 +145,32 @@ def docker_save(out_path, layer_sizes_mb, skip=0):
     subprocess.run(["rm", "-rf", work], check=True)
 
 
+def many_files(out_dir, count):
+    """One uncompressed layer of `count` empty files, 1000 per directory: memory per entry."""
+    os.makedirs(out_dir, exist_ok=True)
+    tar_path = os.path.join(out_dir, "layer0.tar")
+    with tarfile.open(tar_path, "w", format=tarfile.PAX_FORMAT) as t:
+        for i in range(count):
+            info = tarfile.TarInfo("srv/d%04d/file-%07d.txt" % (i // 1000, i))
+            info.mtime = 0
+            t.addfile(info)
+    diff_id = sha256_file(tar_path)
+    digest, size_b = put_blob(out_dir, tar_path)
+    cfg = config_for([diff_id])
+    cd, cs = put_blob(out_dir, cfg)
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                      "digest": "sha256:" + cd, "size": cs},
+                           "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar",
+                                       "digest": "sha256:" + digest, "size": size_b}]}).encode()
+    md, ms = put_blob(out_dir, manifest)
+    with open(os.path.join(out_dir, "oci-layout"), "w") as f:
+        f.write('{"imageLayoutVersion":"1.0.0"}')
+    with open(os.path.join(out_dir, "index.json"), "w") as f:
+        json.dump({"schemaVersion": 2, "manifests": [{"mediaType": "application/vnd.oci.image.manifest.v1+json",
+                                                      "digest": "sha256:" + md, "size": ms}]}, f)
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -153,6 +179,8 @@ def main():
         "single-zstd": lambda p: oci_image(p, [2000], "zstd"),
         "multi-gzip": lambda p: oci_image(p, [700, 450, 350, 250, 150, 100], "gzip", skip=2100 * MB),
         "save-9layer.tar": lambda p: docker_save(p, [400, 250, 200, 150, 100, 80, 60, 40, 20], skip=4300 * MB),
+        "files-100k": lambda p: many_files(p, 100_000),
+        "files-400k": lambda p: many_files(p, 400_000),
     }
     for name, make in cases.items():
         path = os.path.join(out, name)

@@ -105,6 +105,16 @@ def main():
                       args.runs)
     report("4 one 2 GB zstd layer", results, "zstd -dc", {"layerscope": ("ratio", 1.15)})
 
+    # Memory grows with the number of entries, not their bytes: the RSS difference between
+    # 400,000 and 100,000 empty files, per extra entry.
+    results = measure({"layerscope 100k files": f"{nocache} {d}/files-100k",
+                       "layerscope 400k files": f"{nocache} {d}/files-400k"}, args.runs)
+    (t1, m1), (t4, m4) = results["layerscope 100k files"], results["layerscope 400k files"]
+    per_entry = (m4 - m1) * 1e6 / 300_000
+    rows.append(("5 memory per file entry", "layerscope 100k files", t1, m1, 1.0, ""))
+    rows.append(("5 memory per file entry", "layerscope 400k files", t4, m4, t4 / t1,
+                 f"{per_entry:.0f} bytes of RSS per extra entry"))
+
     cache = os.path.join(d, "cache")
     cold, warm = [], []
     rss = 0.0
