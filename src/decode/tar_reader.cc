@@ -181,6 +181,12 @@ void TarReader::apply_pax(const std::string& data, TarEntry& e, bool global) {
     std::string key = rec.substr(0, eq);
     std::string value = rec.substr(eq + 1);
     if (global) continue;  // global pax records (comments, mtimes) do not change what we count
+    // Why: a NUL cannot be part of a file name, and a C-string consumer (a runtime's
+    // extraction, our text report) would see a different name than the tar says. Go's
+    // archive/tar refuses these records too (validPAXRecord).
+    if ((key == "path" || key == "linkpath" || key == "GNU.sparse.name") && value.find('\0') != std::string::npos) {
+      fail("pax " + key + " contains a NUL byte", offset_);
+    }
     auto number = [&](uint64_t* out) {
       uint64_t v = 0;
       if (value.empty()) fail("malformed pax " + key, offset_);

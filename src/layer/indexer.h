@@ -19,6 +19,7 @@ struct IndexOptions {
   bool verify = true;         // compute sha256 digests (compared by the caller)
   bool hash_content = true;   // XXH3-128 of every regular file
   DigestAlgorithm blob_algorithm = DigestAlgorithm::kSha256;
+  DigestAlgorithm tar_algorithm = DigestAlgorithm::kSha256;  // the config's diff_id algorithm
   uint64_t max_tar_bytes = uint64_t{256} << 30;  // decompression-bomb guard: 256 GiB
   uint64_t max_entries = 4'000'000;  // per layer; ~1 GiB of index at the limit
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker

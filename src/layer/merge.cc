@@ -140,10 +140,19 @@ class Merger {
   // Pass 2: everything but the markers, in tar order.
   void apply_entries(int li) {
     const auto& entries = layers_[li]->entries;
+    // Why: a hardlink to nothing makes a runtime's layer extraction fail; the analysis goes
+    // on (the link carries no bytes) but says so, once per layer so a hostile layer cannot
+    // flood the report.
+    uint64_t dangling_hardlinks = 0;
+    std::string first_dangling;
     for (size_t ei = 0; ei < entries.size(); ++ei) {
       const LayerEntry& e = entries[ei];
       if (e.is_marker()) continue;
       int e_i = static_cast<int>(ei);
+      if (e.kind == EntryKind::kHardlink) {
+        const TreeNode* target = e.link.empty() ? nullptr : out_.tree.find(e.link);
+        if ((!target || target->kind == EntryKind::kDir) && dangling_hardlinks++ == 0) first_dangling = e.path;
+      }
       TreeNode& parent = ensure_dir(dir_name(e.path), li, e_i);
       std::string_view name = base_name(e.path);
       auto it = parent.children.find(name);
@@ -170,6 +179,12 @@ class Merger {
       node->implicit = false;
       node->layer = li;
       node->entry = e_i;
+    }
+    if (dangling_hardlinks) {
+      diag("hardlink-missing-target",
+           std::to_string(dangling_hardlinks) + " hardlinks point at no earlier file (first: '/" + first_dangling +
+               "'); a runtime would fail to extract this layer",
+           li, first_dangling);
     }
   }
 

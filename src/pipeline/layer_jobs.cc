@@ -56,7 +56,13 @@ void verify_layer(size_t i, const LayerRef& ref, const ImageConfig& config, cons
                                           ", the blob hashes to " + idx.blob_digest);
     }
   }
-  if (i < config.diff_ids.size() && config.diff_ids[i] != idx.tar_digest) {
+  if (i < config.diff_ids.size() && config.diff_ids[i].rfind("sha512:", 0) == 0 &&
+      idx.tar_digest.rfind("sha256:", 0) == 0) {
+    // A compressed archive streams its layers before the config says which algorithm to use.
+    diags.push_back({"diff-id-not-verified",
+                     "diff_id uses sha512 and the layer was streamed before it was known; not verified",
+                     static_cast<int>(i), ""});
+  } else if (i < config.diff_ids.size() && config.diff_ids[i] != idx.tar_digest) {
     throw Error(ErrorKind::kDigest, label + ": diff_id mismatch: the config says " + config.diff_ids[i] +
                                         ", the uncompressed layer hashes to " + idx.tar_digest);
   }
@@ -75,7 +81,8 @@ std::string cache_key(const BlobStore& store, const LayerRef& ref, const ImageCo
     if (sniff_compression(head.data(), head.size()) == Compression::kNone) id = config.diff_ids[i];
   }
   if (id.empty()) return "";
-  return id + (o.hash_content ? "" : ";nohash");
+  // The index holds the diff_id in the config's algorithm: a sha512 one is another entry.
+  return id + (o.hash_content ? "" : ";nohash") + (o.tar_algorithm == DigestAlgorithm::kSha512 ? ";diffid-sha512" : "");
 }
 
 const LayerIndex& streamed_result(const BlobStore& store, const StreamedLayers& streamed, const LayerRef& ref,
@@ -111,6 +118,9 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     const LayerRef& ref = image.layers[i];
     IndexOptions opts = options;
     if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
+    if (i < config.diff_ids.size() && config.diff_ids[i].rfind("sha512:", 0) == 0) {
+      opts.tar_algorithm = DigestAlgorithm::kSha512;
+    }
     std::string key = cache && !store.sequential() ? cache_key(store, ref, config, i, opts) : "";
     bool from_cache = false;
     if (store.sequential()) {

@@ -28,6 +28,7 @@ struct Member {
   std::string target;     // cleaned archive path the link points at
   bool in_memory = false; // sequential mode: content kept
   bool streamed = false;  // sequential mode: handed to the visitor
+  bool too_large = false; // sequential mode: a metadata name over the cap, skipped
   std::string content;
 };
 
@@ -85,14 +86,16 @@ class ArchiveStore : public BlobStore {
   std::string read_small(const std::string& path) const override {
     const Member* m = lookup(path);
     if (!m) throw Error(ErrorKind::kNotFound, file_.path() + ": no member '" + path + "'");
+    if (m->size > kMaxMetadataBytes && (m->too_large || !sequential_)) {
+      throw Error(ErrorKind::kLimit, file_.path() + ": member '" + path + "' is " + std::to_string(m->size) +
+                                         " bytes, over the " + std::to_string(kMaxMetadataBytes) +
+                                         "-byte limit for metadata");
+    }
     if (sequential_) {
       if (!m->in_memory) {
         throw Error(ErrorKind::kFormat, file_.path() + ": member '" + path + "' is not a metadata file");
       }
       return m->content;
-    }
-    if (m->size > kMaxMetadataBytes) {
-      throw Error(ErrorKind::kLimit, file_.path() + ": member '" + path + "' is too large for a metadata file");
     }
     FileRangeSource src(file_.fd(), m->offset, m->size, file_.path() + ": " + path);
     return read_all(src, kMaxMetadataBytes, file_.path() + ": " + path);
@@ -175,6 +178,13 @@ class ArchiveStore : public BlobStore {
       if (e.type != TarType::kRegular) continue;
       Member m;
       m.size = e.size;
+      // Why: an oversized manifest.json / index.json is not a layer; handing it to the
+      // visitor inflated all of it and the error then said "not a metadata file".
+      if (e.size > kMaxMetadataBytes && is_metadata_name(name)) {
+        m.too_large = true;
+        members_[name] = std::move(m);
+        continue;
+      }
       MemberSource data(tar);
       std::vector<uint8_t> head = read_up_to(data, 512);
       bool metadata = e.size <= kMaxMetadataBytes && (e.size == 0 || is_metadata_name(name) || looks_like_json(head));

@@ -44,6 +44,12 @@ class DirStore : public BlobStore {
 
   std::string read_small(const std::string& path) const override {
     if (!exists(path)) throw Error(ErrorKind::kNotFound, full(path) + ": no such file");
+    // Why: an oversized index.json or manifest is refused on its size, not after 64 MiB of reading.
+    uint64_t size = size_of(path).value_or(0);
+    if (size > kMaxMetadataBytes) {
+      throw Error(ErrorKind::kLimit, full(path) + ": " + std::to_string(size) + " bytes, over the " +
+                                         std::to_string(kMaxMetadataBytes) + "-byte limit for metadata");
+    }
     OwnedFileSource src(full(path));
     return read_all(src, kMaxMetadataBytes, full(path));
   }

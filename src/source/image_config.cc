@@ -97,6 +97,12 @@ std::string read_verified(const BlobStore& store, const std::string& path, const
   if (!store.exists(path)) {
     throw Error(ErrorKind::kNotFound, what + ": blob " + path + " is missing from " + store.describe());
   }
+  // Why: a descriptor promising a 200 MB manifest or config is refused on its word, before
+  // 64 MiB are read and hashed only to fail on the metadata cap.
+  if (size && *size > kMaxMetadataBytes) {
+    throw Error(ErrorKind::kLimit, what + ": the descriptor says " + std::to_string(*size) + " bytes, over the " +
+                                       std::to_string(kMaxMetadataBytes) + "-byte limit for metadata");
+  }
   std::string bytes = store.read_small(path);
   if (size && bytes.size() != *size) {
     throw Error(ErrorKind::kDigest, what + ": blob " + path + " is " + std::to_string(bytes.size()) +
