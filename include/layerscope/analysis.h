@@ -38,7 +38,7 @@ struct AnalyzeOptions {
   bool verify = true;     // check blob digests and diff_ids
   bool hash_content = true;
   uint64_t max_layer_bytes = uint64_t{256} << 30;
-  uint64_t max_entries = 4'000'000;  // per layer; ~1 GiB of index at the limit
+  uint64_t max_entries = 3'000'000;  // tar entries in the whole image; ~0.7 KB of memory each
   size_t top_n = 15;      // largest files / directories to list
   LayerCache* cache = nullptr;  // optional: reuse per-layer results keyed by digest
   RulesConfig rules;              // thresholds, severities, allowlists, disabled rules

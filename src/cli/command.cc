@@ -22,7 +22,7 @@ void ImageOptions::add_options_to(CLI::App* cmd) {
   cmd->add_option("-j,--jobs", analyze.jobs, "Layers indexed in parallel (default: one per CPU)");
   cmd->add_flag("--no-verify", no_verify, "Skip sha256 verification of blobs and diff_ids");
   cmd->add_option("--max-layer-size", max_layer_size, "Refuse layers that inflate beyond this (default 256GiB)");
-  cmd->add_option("--max-entries", analyze.max_entries, "Refuse layers with more tar entries than this");
+  cmd->add_option("--max-entries", analyze.max_entries, "Refuse images with more tar entries than this, all layers together (default 3000000; ~0.7 KB of memory each)");
   cmd->add_flag("--no-cache", no_cache, "Read every layer; do not use or fill the layer cache");
   cmd->add_option("--cache-dir", cache_dir, "Layer cache directory (default $XDG_CACHE_HOME/layerscope)");
   cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");

@@ -10,7 +10,11 @@ namespace layerscope {
 
 namespace {
 
-constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 2};
+// The last byte is the index revision: bump it whenever what the indexer records changes
+// (fields, or how a figure is computed), so caches written by an older build are ignored
+// even when the release version is the same. 3: compressed-cost checkpoints independent of
+// input chunking; sha512 diff_ids.
+constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 3};
 
 class Writer {
  public:

@@ -142,8 +142,10 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   TarEntry te;
   while (tar.next(te)) {
     ++out.entry_count;
-    if (out.entry_count > options.max_entries) {
-      throw Error(ErrorKind::kLimit, what + ": more than " + std::to_string(options.max_entries) +
+    bool over = out.entry_count > options.max_entries;
+    if (options.image_entries) over = options.image_entries->fetch_add(1, std::memory_order_relaxed) >= options.max_entries;
+    if (over) {
+      throw Error(ErrorKind::kLimit, what + ": the image has more than " + std::to_string(options.max_entries) +
                                          " tar entries (--max-entries)");
     }
     out.header_bytes += te.header_bytes;

@@ -7,6 +7,7 @@
 // When the blob is stored uncompressed the one sha256 serves both digests.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 
@@ -21,7 +22,12 @@ struct IndexOptions {
   DigestAlgorithm blob_algorithm = DigestAlgorithm::kSha256;
   DigestAlgorithm tar_algorithm = DigestAlgorithm::kSha256;  // the config's diff_id algorithm
   uint64_t max_tar_bytes = uint64_t{256} << 30;  // decompression-bomb guard: 256 GiB
-  uint64_t max_entries = 4'000'000;  // per layer; ~1 GiB of index at the limit
+  // Tar entries allowed in the whole image (every layer's index is held until the merge):
+  // about 0.7 KB of memory per entry over the whole analysis, so ~2 GB at the default.
+  uint64_t max_entries = 3'000'000;
+  // Entries indexed so far by every layer job of this image, shared by the jobs; null when a
+  // layer is indexed on its own (then max_entries bounds that layer alone).
+  std::atomic<uint64_t>* image_entries = nullptr;
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
   bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
 };

@@ -1,6 +1,8 @@
 #include "layerscope/merge.h"
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "util/path.h"
 
@@ -30,15 +32,35 @@ class Merger {
       classify(static_cast<int>(li));
       apply_markers(static_cast<int>(li));
       apply_entries(static_cast<int>(li));
+      summarize_suppressed(static_cast<int>(li));
     }
   }
 
  private:
   const LayerEntry& entry_of(const TreeNode& n) const { return layers_[n.layer]->entries[n.entry]; }
 
+  // A hostile layer can hold millions of duplicate entries or stray whiteouts: list the first
+  // few of each kind per layer and count the rest, so the report stays readable and memory
+  // does not grow with them.
+  static constexpr int kDiagnosticsPerKind = 20;
+
   void diag(const char* code, std::string message, int layer, const std::string& path) {
+    int& seen = diag_counts_[{layer, code}];
+    if (++seen > kDiagnosticsPerKind) return;
     out_.diagnostics.push_back({code, std::move(message), layer, path});
   }
+
+  void summarize_suppressed(int layer) {
+    for (const auto& [key, seen] : diag_counts_) {
+      if (key.first != layer || seen <= kDiagnosticsPerKind) continue;
+      out_.diagnostics.push_back({key.second,
+                                  std::to_string(seen - kDiagnosticsPerKind) + " more '" + key.second +
+                                      "' diagnostics in this layer are not listed",
+                                  layer, ""});
+    }
+  }
+
+  std::map<std::pair<int, std::string>, int> diag_counts_;
 
   // Pass 0: added or modified, judged against the tree of the layers below.
   void classify(int li) {

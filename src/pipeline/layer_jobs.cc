@@ -1,5 +1,7 @@
 #include "pipeline/layer_jobs.h"
 
+#include <atomic>
+
 #include "decode/compression.h"
 #include "layerscope/error.h"
 #include "util/digest.h"
@@ -114,9 +116,18 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
   }
   std::vector<LayerIndex> out(n);
   std::vector<std::vector<Diagnostic>> per_layer(n);
+  // --max-entries bounds the whole image: every layer's index stays in memory until the merge.
+  std::atomic<uint64_t> image_entries{0};
+  auto count_whole = [&](const LayerIndex& index, const std::string& label) {
+    if (image_entries.fetch_add(index.entry_count) + index.entry_count > options.max_entries) {
+      throw Error(ErrorKind::kLimit, label + ": the image has more than " + std::to_string(options.max_entries) +
+                                         " tar entries (--max-entries)");
+    }
+  };
   auto errors = parallel_for(n, jobs, [&](size_t i) {
     const LayerRef& ref = image.layers[i];
     IndexOptions opts = options;
+    opts.image_entries = &image_entries;
     if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
     if (i < config.diff_ids.size() && config.diff_ids[i].rfind("sha512:", 0) == 0) {
       opts.tar_algorithm = DigestAlgorithm::kSha512;
@@ -125,9 +136,11 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     bool from_cache = false;
     if (store.sequential()) {
       out[i] = streamed_result(store, streamed, ref, labels[i]);
+      count_whole(out[i], labels[i]);
     } else if (auto hit = key.empty() ? std::nullopt : cache->get(key)) {
       out[i] = std::move(*hit);
       from_cache = true;
+      count_whole(out[i], labels[i]);
     } else {
       auto blob = store.open(ref.path);
       out[i] = index_layer(*blob, labels[i], opts);

@@ -412,8 +412,8 @@ def two_million_entries_max_entries():
 @case
 def many_entries_gzip_default_limits():
     # 100,000 zero-byte files in a gzip layer are analysed with the default limits in
-    # bounded memory (the default --max-entries of 4,000,000 keeps a layer's index near
-    # 1 GiB), and --max-entries 50000 refuses the same layer.
+    # bounded memory (the default --max-entries of 3,000,000 for the whole image keeps the
+    # analysis near 2 GB), and --max-entries 50000 refuses the same layer.
     t = b"".join(many_entries_chunks(100_000)) + END
     img = write_oci("many-gzip", [Layer(blob=gzip.compress(t, compresslevel=1, mtime=0), diff_id=sha(t))])
     r = analyze(img, timeout=60)
@@ -424,6 +424,20 @@ def many_entries_gzip_default_limits():
     r2 = analyze(img, "--max-entries", "50000")
     p += refused(r2, "layer 0", "more than 50000 tar entries", seconds=10, rss_mib=200)
     return p, r
+
+
+@case
+def max_entries_counts_the_whole_image():
+    # Three layers of 30,000 entries: each is under --max-entries 50000, the image is not.
+    # Every layer's index is held until the merge, so the limit must bound their sum.
+    t = b"".join(many_entries_chunks(30_000)) + END
+    layers = [Layer(blob=gzip.compress(t, compresslevel=1, mtime=0), diff_id=sha(t)) for _ in range(3)]
+    img = write_oci("many-layers-entries", layers)
+    r = analyze(img, "--max-entries", "50000")
+    p = refused(r, "the image has more than 50000 tar entries", "--max-entries", seconds=10)
+    r2 = analyze(img, "--max-entries", "90000")
+    p2, _ = analysed(r2, seconds=20)
+    return p + p2, r
 
 
 @case

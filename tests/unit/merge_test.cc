@@ -108,3 +108,18 @@ TEST(Merge, MetadataOnlyRewriteIsAnOverwriteWithTheSameHash) {
   EXPECT_EQ(ls[0].entries[0].hash, ls[1].entries[0].hash);
   EXPECT_NE(ls[0].entries[0].mode, ls[1].entries[0].mode);
 }
+
+// A hostile layer with thousands of stray whiteouts must not flood the report: the first 20
+// of a kind per layer are listed, then one line counts the rest.
+TEST(Merge, DiagnosticsOfOneKindAreCappedPerLayer) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(idx(lstest::TarBuilder().file("x", "1")));
+  lstest::TarBuilder b;
+  for (int i = 0; i < 1000; ++i) b.whiteout("gone" + std::to_string(i));
+  ls.push_back(idx(b));
+  MergeResult m = merge(ls);
+  ASSERT_EQ(m.diagnostics.size(), 21u);
+  for (const auto& d : m.diagnostics) EXPECT_EQ(d.code, "whiteout-missing-target");
+  EXPECT_EQ(m.diagnostics.back().message, "980 more 'whiteout-missing-target' diagnostics in this layer are not listed");
+  EXPECT_EQ(m.diagnostics.back().layer, 1);
+}
