@@ -155,6 +155,15 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
 
     LayerEntry e;
     e.kind = kind_of(te, base_name(cp.path));
+    // A regular file whose name cleans to the root ("." "/" "..") would be counted in
+    // file_count / content_bytes but never reach the tree (root entries are not kept), so the
+    // merge, dir sizes and reclaimable bytes could not add up. No runtime can apply it either
+    // (docker's extraction fails opening the root directory as a file): reject the layer.
+    if (cp.path.empty() && e.kind == EntryKind::kFile) {
+      throw Error(ErrorKind::kFormat, what + ": entry at tar offset " + std::to_string(te.header_offset) +
+                                          " is a regular file named '" + te.name.substr(0, 80) +
+                                          "', which would replace the image root");
+    }
     e.size = te.size;
     e.header_offset = te.header_offset;
     e.mode = te.mode;

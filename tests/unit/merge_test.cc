@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "layer/indexer.h"
+#include "layerscope/error.h"
 #include "layerscope/merge.h"
 #include "support/image_builder.h"
 
@@ -107,4 +108,23 @@ TEST(Merge, MetadataOnlyRewriteIsAnOverwriteWithTheSameHash) {
   EXPECT_EQ(m.shadows[0].reason, ShadowReason::kOverwritten);
   EXPECT_EQ(ls[0].entries[0].hash, ls[1].entries[0].hash);
   EXPECT_NE(ls[0].entries[0].mode, ls[1].entries[0].mode);
+}
+
+// Found by fuzz_merge: a regular file named "." / "/" / ".." cleans to the root. It was
+// counted in file_count and content_bytes but never reached the tree, so added + modified
+// and final + reclaimable no longer added up. Such a layer cannot be applied: it is rejected.
+TEST(Merge, RegularFileNamedRootIsRejected) {
+  for (const char* name : {".", "./", "/", "..", "a/.."}) {
+    lstest::TarBuilder b;
+    b.raw_entry(name, '0', "xyz", 3);
+    try {
+      idx(b);
+      ADD_FAILURE() << name << ": accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kFormat) << name;
+      EXPECT_NE(e.text().find("would replace the image root"), std::string::npos) << e.text();
+    }
+  }
+  // A root directory entry stays fine.
+  EXPECT_NO_THROW(idx(lstest::TarBuilder().dir(".").file("a", "1")));
 }
