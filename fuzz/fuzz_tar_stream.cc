@@ -112,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     o.max_entries = 10000;
     o.max_trailing_bytes = 1 << 20;
     o.pipeline = (ctl & 4) != 0;
+    o.tar_buffer_bytes = ctl & 8 ? 1024 : 64 << 10;
     LayerIndex idx = index_layer(src, "fuzz layer", o);
     uint64_t est = 0;
     for (const auto& e : idx.entries) est += e.compressed_est;

@@ -130,7 +130,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   // An uncompressed sha256 blob is its own diff_id: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == DigestAlgorithm::kSha256;
   HashingSource tar_hash(limited, options.verify && !reuse_blob_digest);
-  TarReader tar(tar_hash, what);
+  TarReader tar(tar_hash, what, options.tar_buffer_bytes);
 
   PathNotes notes;
   std::vector<uint64_t> starts;  // tar offset where each kept entry begins
