@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     ChunkedSource src(blob, n, ctl);
     auto dec = make_decoder(kinds[ctl & 3], src, "fuzz");
     CapSource capped(*dec);
-    TarReader tar(capped, "fuzz", ctl & 8 ? 1024 : 1 << 20);
+    TarReader tar(capped, "fuzz", ctl & 8 ? 1024 : 64 << 10);
     TarEntry e;
     uint64_t entries = 0;
     while (tar.next(e)) {
