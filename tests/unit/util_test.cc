@@ -108,3 +108,11 @@ TEST(Json, NumberOverflowIsAFormatError) {
     }
   }
 }
+
+// Found by fuzz_dockerfile: the build-arg count of "|N" comes from the image config; a huge
+// N looped (practically) forever once the arguments ran out.
+TEST(Instruction, HugeBuildArgCountDoesNotHang) {
+  EXPECT_EQ(clean_instruction("|288888888888888888888888888888888 A=b /bin/sh -c make"), "");
+  EXPECT_EQ(clean_instruction("|99999999999 A=b"), "");
+  EXPECT_EQ(clean_instruction("|1 A=b /bin/sh -c make"), "RUN make");
+}
