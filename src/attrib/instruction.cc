@@ -26,7 +26,9 @@ std::string_view strip_build_args(std::string_view s) {
   size_t n = 0;
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) n = n * 10 + static_cast<size_t>(s[i++] - '0');
   s.remove_prefix(i);
-  for (size_t k = 0; k < n; ++k) {
+  // The count comes from the image config: "|99999999999999999999 …" must not spin through
+  // 10^20 iterations. Each pass consumes at least one character, so stop when none are left.
+  for (size_t k = 0; k < n && !s.empty(); ++k) {
     s = trim(s);
     // An argument is NAME=VALUE up to the next space (values with spaces are quoted rarely).
     size_t sp = s.find(' ');

@@ -30,6 +30,7 @@ struct IndexOptions {
   std::atomic<uint64_t>* image_entries = nullptr;
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
   bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
+  size_t tar_buffer_bytes = 1 << 20;  // the tar reader's buffer (fuzzers index tiny tars by the thousand)
 };
 
 // `what` names the layer in errors ("layer 2 sha256:ab12…"). Throws layerscope::Error.

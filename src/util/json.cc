@@ -37,11 +37,15 @@ nlohmann::ordered_json parse_json(std::string_view text, const std::string& what
   check_depth(text, what);
   try {
     return nlohmann::ordered_json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // Not only parse_error: a number that does not fit a double ("1e999") throws
+    // out_of_range (406) from the parser, and it must become kFormat like any bad JSON
+    // rather than escape as a foreign exception and terminate the process.
     std::string msg = e.what();
     // nlohmann's text reads "[json.exception.parse_error.101] parse error at line 1, column 5: …".
     auto pos = msg.find("] ");
     if (pos != std::string::npos) msg = msg.substr(pos + 2);
+    if (msg.size() > 200) msg = msg.substr(0, 200) + "…";
     if (text.empty()) msg = "empty file";
     throw Error(ErrorKind::kFormat, what + ": invalid JSON: " + msg);
   }

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "layer/indexer.h"
+#include "layerscope/error.h"
 #include "layerscope/merge.h"
 #include "support/image_builder.h"
 
@@ -122,4 +123,23 @@ TEST(Merge, DiagnosticsOfOneKindAreCappedPerLayer) {
   for (const auto& d : m.diagnostics) EXPECT_EQ(d.code, "whiteout-missing-target");
   EXPECT_EQ(m.diagnostics.back().message, "980 more 'whiteout-missing-target' diagnostics in this layer are not listed");
   EXPECT_EQ(m.diagnostics.back().layer, 1);
+}
+
+// Found by fuzz_merge: a regular file named "." / "/" / ".." cleans to the root. It was
+// counted in file_count and content_bytes but never reached the tree, so added + modified
+// and final + reclaimable no longer added up. Such a layer cannot be applied: it is rejected.
+TEST(Merge, RegularFileNamedRootIsRejected) {
+  for (const char* name : {".", "./", "/", "..", "a/.."}) {
+    lstest::TarBuilder b;
+    b.raw_entry(name, '0', "xyz", 3);
+    try {
+      idx(b);
+      ADD_FAILURE() << name << ": accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::kFormat) << name;
+      EXPECT_NE(e.text().find("would replace the image root"), std::string::npos) << e.text();
+    }
+  }
+  // A root directory entry stays fine.
+  EXPECT_NO_THROW(idx(lstest::TarBuilder().dir(".").file("a", "1")));
 }

@@ -3,6 +3,9 @@
 #include "attrib/instruction.h"
 #include "layerscope/error.h"
 #include "util/digest.h"
+#include "util/json.h"
+
+#include <nlohmann/json.hpp>
 #include "util/path.h"
 #include "util/units.h"
 
@@ -90,4 +93,26 @@ TEST(Instruction, CleansEveryBuilderForm) {
   EXPECT_EQ(clean_instruction(""), "");
   EXPECT_EQ(instruction_keyword("COPY . /app"), "COPY");
   EXPECT_EQ(instruction_keyword("bazel build ..."), "");
+}
+
+// Found by fuzz_manifest_json: nlohmann throws out_of_range (not parse_error) for a number
+// too large for a double; it escaped parse_json and terminated the process.
+TEST(Json, NumberOverflowIsAFormatError) {
+  for (const char* text : {R"({"size": 16e948})", "[1e999]", "-1E400"}) {
+    try {
+      parse_json(text, "config");
+      ADD_FAILURE() << text << ": accepted";
+    } catch (const layerscope::Error& e) {
+      EXPECT_EQ(e.kind(), layerscope::ErrorKind::kFormat) << text;
+      EXPECT_NE(e.text().find("config: invalid JSON: number overflow"), std::string::npos) << e.text();
+    }
+  }
+}
+
+// Found by fuzz_dockerfile: the build-arg count of "|N" comes from the image config; a huge
+// N looped (practically) forever once the arguments ran out.
+TEST(Instruction, HugeBuildArgCountDoesNotHang) {
+  EXPECT_EQ(clean_instruction("|288888888888888888888888888888888 A=b /bin/sh -c make"), "");
+  EXPECT_EQ(clean_instruction("|99999999999 A=b"), "");
+  EXPECT_EQ(clean_instruction("|1 A=b /bin/sh -c make"), "RUN make");
 }
