@@ -127,19 +127,12 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   if (split_inflate) inflate_stage.emplace(positioned);
   ByteSource& inflated = split_inflate ? static_cast<ByteSource&>(*inflate_stage) : positioned;
   LimitSource limited(inflated, options.max_tar_bytes, what);
-<<<<<<< HEAD
   // An uncompressed blob is its own diff_id when both use one algorithm: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == options.tar_algorithm;
   // Why: diff_ids may be sha512 like any OCI digest; hashing them with sha256 made every such
   // image fail verification.
   HashingSource tar_hash(limited, options.verify && !reuse_blob_digest, options.tar_algorithm);
-  TarReader tar(tar_hash, what);
-=======
-  // An uncompressed sha256 blob is its own diff_id: hash it once.
-  bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == DigestAlgorithm::kSha256;
-  HashingSource tar_hash(limited, options.verify && !reuse_blob_digest);
   TarReader tar(tar_hash, what, options.tar_buffer_bytes);
->>>>>>> fuzz
 
   PathNotes notes;
   std::vector<uint64_t> starts;  // tar offset where each kept entry begins
