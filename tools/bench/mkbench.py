@@ -119,13 +119,48 @@ def oci_image(out_dir, layer_sizes_mb, how, skip=0):
                                                       "digest": "sha256:" + md, "size": ms}]}, f)
 
 
-def docker_save(out_path, layer_sizes_mb, skip=0):
+def many_small_and_some_large(n_small, total_bytes, small_below=64 * 1024, large_from=1 << 20):
+    """A bloated application image's shape: `n_small` files under 64 KiB (sources, .pyc,
+    metadata) and large files (libraries, models) until `total_bytes`, from /usr in sorted order."""
+    small, large, bytes_small, bytes_large = [], [], 0, 0
+    for dirpath, dirnames, filenames in os.walk("/usr"):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path) or not os.path.isfile(path) or not os.access(path, os.R_OK):
+                continue
+            size = os.lstat(path).st_size
+            if size < small_below and len(small) < n_small:
+                small.append(path)
+                bytes_small += size
+            elif size >= large_from and bytes_small + bytes_large < total_bytes:
+                large.append(path)
+                bytes_large += size
+    return small, large
+
+
+def docker_save_files(out_path, n_layers, n_small, total_bytes):
+    """A docker-save of `n_layers` layers sharing the files of many_small_and_some_large;
+    earlier layers get more of both, as base layers usually do."""
+    small, large = many_small_and_some_large(n_small, total_bytes)
+    weights = list(range(n_layers, 0, -1))
+    def deal(items):
+        out, start = [], 0
+        for w in weights:
+            n = len(items) * w // sum(weights)
+            out.append(items[start:start + n])
+            start += n
+        out[0] += items[start:]
+        return out
+    per_layer = [sorted(a + b) for a, b in zip(deal(small), deal(large))]
+    docker_save(out_path, per_layer)
+
+
+def docker_save(out_path, layers):
     work = out_path + ".d"
     os.makedirs(work, exist_ok=True)
     names, diff_ids = [], []
-    for i, size in enumerate(layer_sizes_mb):
-        files, total = collect_files("/usr", size * MB, skip)
-        skip += total
+    for i, files in enumerate(layers):
         tar_path = os.path.join(work, "layer%d.tar" % i)
         write_tar(files, tar_path)
         d = sha256_file(tar_path)
@@ -178,7 +213,7 @@ def main():
         "single-gzip": lambda p: oci_image(p, [2000], "gzip"),
         "single-zstd": lambda p: oci_image(p, [2000], "zstd"),
         "multi-gzip": lambda p: oci_image(p, [700, 450, 350, 250, 150, 100], "gzip", skip=2100 * MB),
-        "save-9layer.tar": lambda p: docker_save(p, [400, 250, 200, 150, 100, 80, 60, 40, 20], skip=4300 * MB),
+        "save-9layer-40k.tar": lambda p: docker_save_files(p, 9, 40_000, 1100 * MB),
         "files-100k": lambda p: many_files(p, 100_000),
         "files-400k": lambda p: many_files(p, 400_000),
     }

@@ -93,12 +93,12 @@ def main():
     report(f"2 {len(blobs)} gzip layers, 2 GB", results, "Σ igzip -dc",
            {"layerscope": ("ratio", 0.85), "layerscope --no-verify": ("ratio", 0.65)})
 
-    save = os.path.join(d, "save-9layer.tar")
+    save = os.path.join(d, "save-9layer-40k.tar")
     cmds = {"cat > /dev/null": f"cat {save} > /dev/null", "layerscope": f"{nocache} {save}"}
     if shutil.which("dive"):
         cmds["dive"] = f"CI=true dive --ci --source docker-archive {save}"
     results = measure(cmds, args.runs)
-    report("3 uncompressed 9-layer docker-save", results, "cat > /dev/null", {"layerscope": ("seconds", 2.0)})
+    report("3 9-layer docker-save, 40k files", results, "cat > /dev/null", {"layerscope": ("seconds", 2.0)})
 
     zst = layer_blobs(os.path.join(d, "single-zstd"))[0]
     results = measure({"zstd -dc": f"zstd -dc < {zst} > /dev/null", "layerscope": f"{nocache} {d}/single-zstd"},
@@ -134,9 +134,10 @@ def main():
     for case, tool, med, mb, ratio, target in rows:
         rss_s = f"{mb:6.1f} MB" if mb else ""
         print(f"{case:<36} {tool:<28} {med:9.3f} {ratio:7.3f} {rss_s:>9}  {target}")
-    peak = max(r[3] for r in rows if r[1].startswith("layerscope") or "run" in r[1])
-    print(f"\npeak RSS of layerscope over all cases: {peak:.1f} MB (target <= 100 MB "
-          f"{'ok' if peak <= 100 else 'MISSED'})")
+    # Target 5 bounds the images of cases 1-4 and 6; case 5 measures growth per entry instead.
+    peak = max(r[3] for r in rows if (r[1].startswith("layerscope") or "run" in r[1]) and not r[0].startswith("5 "))
+    print(f"\npeak RSS of layerscope on cases 1-4 and 6: {peak:.1f} MB (target <= 100 MB "
+          f"{'ok' if peak <= 100 else 'MISSED'}); case 5 gives the growth per file entry")
 
 
 if __name__ == "__main__":
