@@ -6,8 +6,10 @@ bin=$1; root=$2
 cd "$root"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 fail=0
-for img in sample_images/edge.docker.tar sample_images/edge.docker.tar.gz sample_images/edge-mixed.oci \
-           sample_images/edge.kaniko.tar sample_images/pyapp-bloated.oci.tar sample_images/pyapp-demo.oci.tar; do
+# DETERMINISM_IMAGES narrows the list (the ThreadSanitizer pass skips the 826 MB demo image).
+images=${DETERMINISM_IMAGES:-"sample_images/edge.docker.tar sample_images/edge.docker.tar.gz sample_images/edge-mixed.oci
+  sample_images/edge.kaniko.tar sample_images/pyapp-bloated.oci.tar sample_images/pyapp-demo.oci.tar"}
+for img in $images; do
   for fmt in json text; do
     "$bin" analyze --no-cache --format $fmt -j1 "$img" > "$tmp/a"
     "$bin" analyze --no-cache --format $fmt -j8 "$img" > "$tmp/b"
