@@ -8,6 +8,7 @@
 #include "layerscope/inspect.h"
 #include "layerscope/report.h"
 #include "layerscope_version.h"
+#include "report/config_json.h"
 #include "report/text_util.h"
 #include "util/digest.h"
 #include "util/units.h"
@@ -24,24 +25,6 @@ std::string join_command(const std::vector<std::string>& parts) {
   return s;
 }
 
-json config_json(const ImageConfig& c) {
-  json j;
-  j["os"] = c.os;
-  j["architecture"] = c.architecture;
-  j["variant"] = c.variant;
-  j["user"] = c.user;
-  j["working_dir"] = c.working_dir;
-  j["entrypoint"] = c.entrypoint;
-  j["cmd"] = c.cmd;
-  j["exposed_ports"] = c.exposed_ports;
-  j["healthcheck"] = c.has_healthcheck ? json{{"test", c.healthcheck_test}} : json(nullptr);
-  j["env_names"] = c.env_names;
-  json labels = json::object();
-  for (const auto& [k, v] : c.labels) labels[k] = v;
-  j["labels"] = labels;
-  j["created"] = c.created;
-  return j;
-}
 
 json platform_json(const PlatformImage& p) {
   json j;
@@ -60,7 +43,7 @@ json platform_json(const PlatformImage& p) {
                       {"compressed_bytes", l.compressed_bytes ? json(*l.compressed_bytes) : json(nullptr)}});
   }
   j["layers"] = layers;
-  j["config"] = config_json(p.config);
+  j["config"] = image_config_json(p.config, true);
   json history = json::array();
   for (const auto& h : p.config.history) {
     history.push_back({{"created_by", h.created_by}, {"empty_layer", h.empty_layer}, {"layer", h.layer}});

@@ -7,6 +7,7 @@
 
 #include "layerscope/report.h"
 #include "layerscope_version.h"
+#include "report/config_json.h"
 
 namespace layerscope {
 
@@ -20,19 +21,7 @@ json line_or_null(int line) { return line > 0 ? json(line) : json(nullptr); }
 json count_json(const ChangeCount& c) { return json{{"files", c.files}, {"bytes", c.bytes}}; }
 
 json image_json(const ImageInfo& im) {
-  const ImageConfig& c = im.config;
-  json cfg;
-  cfg["user"] = c.user;
-  cfg["working_dir"] = c.working_dir;
-  cfg["entrypoint"] = c.entrypoint;
-  cfg["cmd"] = c.cmd;
-  cfg["exposed_ports"] = c.exposed_ports;
-  cfg["healthcheck"] = c.has_healthcheck ? json{{"test", c.healthcheck_test}} : json(nullptr);
-  cfg["env_names"] = c.env_names;
-  json labels = json::object();
-  for (const auto& [k, v] : c.labels) labels[k] = v;
-  cfg["labels"] = labels;
-  cfg["created"] = c.created;
+  json cfg = image_config_json(im.config, false);
   json j;
   j["reference"] = im.reference;
   j["transport"] = im.transport;
