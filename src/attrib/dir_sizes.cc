@@ -82,11 +82,12 @@ DirSize final_dir_sizes(const std::vector<LayerIndex>& indexes, const MergedTree
 
 DirSize layer_dir_sizes(const LayerIndex& layer) {
   Builder root;
+  std::vector<std::string_view> parts;
   for (const auto& e : layer.entries) {
     if (e.is_marker()) continue;
     if (e.kind != EntryKind::kDir && e.kind != EntryKind::kFile) continue;
     Builder* dir = &root;
-    auto parts = split_path(e.path);
+    split_path(e.path, parts);
     // A file with an empty cleaned name ("/" written as a file) still counts, at the root.
     size_t dirs = e.kind == EntryKind::kDir || parts.empty() ? parts.size() : parts.size() - 1;
     for (size_t i = 0; i < dirs; ++i) dir = &dir->child(parts[i]);

@@ -89,7 +89,7 @@ std::unique_ptr<Node> build_layer_tree(const LayerIndex& layer) {
   Comps comps;
   for (const LayerEntry& e : layer.entries) {
     if (e.path.empty()) continue;
-    comps = split_path(e.path);
+    split_path(e.path, comps);
     add_path(*root, comps, e.kind == EntryKind::kFile ? e.size : 0, e.kind == EntryKind::kDir);
   }
   return root;

@@ -36,7 +36,7 @@ struct Walker {
         }
         case EntryKind::kDir: {
           ++totals.dirs;
-          Sums sub = walk(*child, path + "/" + name, depth + 1);
+          Sums sub = walk(*child, path + "/" + std::string(name), depth + 1);
           largest_child_dir = std::max(largest_child_dir, sub.bytes);
           bytes += sub.bytes;
           count += sub.files;

@@ -7,7 +7,8 @@ namespace layerscope {
 AsyncSource::AsyncSource(ByteSource& upstream, size_t buffer_size, size_t buffers) : upstream_(upstream) {
   for (size_t i = 0; i < buffers; ++i) {
     auto c = std::make_unique<Chunk>();
-    c->data.resize(buffer_size);
+    c->data.reset(new uint8_t[buffer_size]);
+    c->capacity = buffer_size;
     free_.push_back(std::move(c));
   }
   thread_ = std::thread([this] { produce(); });
@@ -36,8 +37,8 @@ void AsyncSource::produce() {
       // Fill the whole buffer: fewer, larger hand-overs keep the locking cost negligible.
       chunk->size = 0;
       bool eof = false;
-      while (chunk->size < chunk->data.size()) {
-        size_t n = upstream_.read(chunk->data.data() + chunk->size, chunk->data.size() - chunk->size);
+      while (chunk->size < chunk->capacity) {
+        size_t n = upstream_.read(chunk->data.get() + chunk->size, chunk->capacity - chunk->size);
         if (n == 0) {
           eof = true;
           break;
@@ -78,7 +79,7 @@ size_t AsyncSource::read(uint8_t* buf, size_t cap) {
     current_pos_ = 0;
   }
   size_t n = std::min(cap, current_->size - current_pos_);
-  std::memcpy(buf, current_->data.data() + current_pos_, n);
+  std::memcpy(buf, current_->data.get() + current_pos_, n);
   current_pos_ += n;
   return n;
 }

@@ -149,7 +149,7 @@ struct VisibleFile {
 void collect_files(const Analysis& a, const TreeNode& node, const std::string& prefix,
                    std::map<std::string, VisibleFile>& out) {
   for (const auto& [name, child] : node.children) {
-    std::string path = prefix.empty() ? name : prefix + "/" + name;
+    std::string path = prefix.empty() ? std::string(name) : prefix + "/" + std::string(name);
     if (child->kind == EntryKind::kFile) {
       const LayerEntry& e = a.indexes[child->layer].entries[child->entry];
       out.emplace(std::move(path), VisibleFile{e.size, e.hash, child->layer});

@@ -30,7 +30,7 @@ struct DirWalker {
         bytes += indexes[child->layer].entries[child->entry].size;
         ++files;
       } else if (child->kind == EntryKind::kDir) {
-        auto [b, f] = walk(*child, path + "/" + name);
+        auto [b, f] = walk(*child, path + "/" + std::string(name));
         bytes += b;
         files += f;
       }

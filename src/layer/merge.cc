@@ -128,10 +128,14 @@ class Merger {
     return raw;
   }
 
-  // Walks to the parent directory of an entry, creating missing directories.
+  // Walks to the parent directory of an entry, creating missing directories. Tar streams list
+  // a directory's entries together, so the last directory walked to is remembered: most
+  // entries skip the walk. Anything that removes nodes from the tree forgets it.
   TreeNode& ensure_dir(std::string_view dir, int li, int ei) {
+    if (last_dir_node_ && dir == last_dir_) return *last_dir_node_;
     TreeNode* node = &out_.tree.root();
-    for (auto part : split_path(dir)) {
+    std::string_view rest = dir, part;
+    while (next_component(rest, part)) {
       auto it = node->children.find(part);
       if (it == node->children.end()) {
         TreeNode* child = make_child(*node, part);
@@ -153,11 +157,17 @@ class Merger {
         child->layer = li;
         child->entry = -1;
         child->children.clear();
+        last_dir_node_ = nullptr;
       }
       node = child;
     }
+    last_dir_ = dir;
+    last_dir_node_ = node;
     return *node;
   }
+
+  std::string_view last_dir_;  // a view into an entry's path; entries outlive the merge
+  TreeNode* last_dir_node_ = nullptr;
 
   // Pass 2: everything but the markers, in tar order.
   void apply_entries(int li) {
@@ -167,6 +177,7 @@ class Merger {
     // flood the report.
     uint64_t dangling_hardlinks = 0;
     std::string first_dangling;
+    last_dir_node_ = nullptr;  // the markers pass may have removed it
     for (size_t ei = 0; ei < entries.size(); ++ei) {
       const LayerEntry& e = entries[ei];
       if (e.is_marker()) continue;
@@ -195,6 +206,7 @@ class Merger {
                                                                                                  : ShadowReason::kOverwritten;
           bury(*node, li, e_i, reason, nullptr);
           node->children.clear();
+          last_dir_node_ = nullptr;
         }
       }
       node->kind = e.kind;

@@ -19,7 +19,8 @@ MergedTree::MergedTree() : root_(std::make_unique<TreeNode>()) {}
 
 const TreeNode* MergedTree::find(std::string_view path) const {
   const TreeNode* node = root_.get();
-  for (auto part : split_path(path)) {
+  std::string_view part;
+  while (next_component(path, part)) {
     auto it = node->children.find(part);
     if (it == node->children.end()) return nullptr;
     node = it->second.get();

@@ -1,6 +1,7 @@
 // analyze(): the whole analysis as a sequence of narrated steps. Each step is one call into
 // the module that owns it; this file only decides the order and passes results along.
 #include <algorithm>
+#include <future>
 #include <optional>
 
 #include "attrib/dive_efficiency.h"
@@ -136,8 +137,12 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   }
 
   // 4. Replay the layers in order: the final tree and what each layer added, changed, hid.
+  //    dive's efficiency walk (step 6) reads only the layer indexes, so with a second core it
+  //    runs beside the merge: after the last layer is decoded this tail is all that is left.
   std::vector<const LayerIndex*> stack;
   for (const auto& idx : a.indexes) stack.push_back(&idx);
+  std::future<Efficiency> dive = std::async(jobs > 1 ? std::launch::async : std::launch::deferred,
+                                            [&stack] { return dive_efficiency(stack); });
   a.merged = merge_layers(stack);
   for (const auto& d : a.merged.diagnostics) a.diagnostics.push_back(d);
 
@@ -157,7 +162,8 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   // 6. Waste: dive's efficiency figures (same floats as dive, so CI thresholds carry over) and
   //    layerscope's reclaimable bytes (each hidden byte once). Where dive's own algorithm would
   //    go wrong on this image, say so among the diagnostics.
-  a.efficiency = compute_efficiency(stack, a.merged);
+  a.efficiency = dive.get();
+  a.efficiency.reclaimable_bytes = reclaimable_bytes(stack, a.merged.shadows);
   for (const auto& d : a.efficiency.diagnostics) a.diagnostics.push_back(d);
 
   // 7. Origins: the Dockerfile's final stage aligned with the history (layers get their

@@ -36,15 +36,15 @@ CleanPath clean_entry_path(std::string_view name) {
   return out;
 }
 
+void split_path(std::string_view path, std::vector<std::string_view>& parts) {
+  parts.clear();
+  std::string_view part;
+  while (next_component(path, part)) parts.push_back(part);
+}
+
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
+  split_path(path, parts);
   return parts;
 }
 

@@ -19,6 +19,20 @@ CleanPath clean_entry_path(std::string_view name);
 
 // "a/b/c" -> {"a", "b", "c"}; "" -> {}.
 std::vector<std::string_view> split_path(std::string_view path);
+// The same into `parts` (cleared first): hot loops over every entry reuse one vector instead
+// of allocating one per path.
+void split_path(std::string_view path, std::vector<std::string_view>& parts);
+
+// Takes the next component off the front of `rest` ("a/b" -> part "a", rest "b"); false when
+// none is left. Walks a path without allocating.
+inline bool next_component(std::string_view& rest, std::string_view& part) {
+  while (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+  if (rest.empty()) return false;
+  size_t slash = rest.find('/');
+  part = rest.substr(0, slash);
+  rest.remove_prefix(slash == std::string_view::npos ? rest.size() : slash + 1);
+  return true;
+}
 
 std::string_view base_name(std::string_view path);
 std::string_view dir_name(std::string_view path);  // "" for top-level names
