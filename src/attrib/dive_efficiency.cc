@@ -18,6 +18,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <memory_resource>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,36 +35,52 @@ constexpr std::string_view kWhiteoutPrefix = ".wh.";
 // which covers `.wh..wh..opq`); the parents created on the way stay.
 constexpr std::string_view kDoubleWhiteoutPrefix = ".wh..wh..";
 
+// Nodes live in their tree's arena and are never freed one by one: a tree is built, walked
+// and dropped whole, and per-node heap allocations were most of this model's cost. Names view
+// the layer entries' paths (which outlive the computation), so no name is copied either.
 struct Node {
-  std::string name;
+  explicit Node(std::pmr::memory_resource* arena) : children(arena) {}
+  std::string_view name;
   Node* parent = nullptr;
   uint64_t size = 0;    // regular files only; everything else is 0, as dive's layer size counts
   bool is_dir = false;  // false for implicit parents: dive creates them with empty info
-  // Keys view the child's own `name` (a node never moves: it is heap-allocated and owned by
-  // the map), so each name is stored once. Byte order, as dive sorts.
-  std::map<std::string_view, std::unique_ptr<Node>> children;
+  std::pmr::map<std::string_view, Node*> children;  // byte order, as dive sorts
 
-  bool is_whiteout() const { return std::string_view(name).starts_with(kWhiteoutPrefix); }
+  bool is_whiteout() const { return name.starts_with(kWhiteoutPrefix); }
+};
+
+// One tree: its arena and its root. Erasing a child only unlinks it; the arena frees
+// everything when the tree goes away.
+class Tree {
+ public:
+  Tree() : root_(make()) { root_->is_dir = true; }
+  Tree(const Tree&) = delete;
+  Tree& operator=(const Tree&) = delete;
+  Node& root() { return *root_; }
+  Node* make() { return new (arena_.allocate(sizeof(Node), alignof(Node))) Node(&arena_); }
+
+ private:
+  std::pmr::monotonic_buffer_resource arena_{1 << 20};
+  Node* root_;
 };
 
 using Comps = std::vector<std::string_view>;
 
 // dive's FileTree.AddPath: walk or create each component; the payload replaces the info of
 // the last node and keeps its children.
-void add_path(Node& root, const Comps& comps, uint64_t size, bool is_dir) {
-  Node* node = &root;
+void add_path(Tree& tree, const Comps& comps, uint64_t size, bool is_dir) {
+  Node* node = &tree.root();
   for (size_t k = 0; k < comps.size(); ++k) {
     auto it = node->children.find(comps[k]);
     if (it != node->children.end()) {
-      node = it->second.get();
+      node = it->second;
     } else {
       if (comps[k].starts_with(kDoubleWhiteoutPrefix)) return;
-      auto child = std::make_unique<Node>();
-      child->name = std::string(comps[k]);
+      Node* child = tree.make();
+      child->name = comps[k];
       child->parent = node;
-      Node* raw = child.get();
-      node->children.emplace(std::string_view(raw->name), std::move(child));
-      node = raw;
+      node->children.emplace(child->name, child);
+      node = child;
     }
     if (k + 1 == comps.size()) {
       node->size = size;
@@ -77,22 +94,21 @@ Node* find_path(Node& root, const Comps& comps) {
   for (auto name : comps) {
     auto it = node->children.find(name);
     if (it == node->children.end()) return nullptr;
-    node = it->second.get();
+    node = it->second;
   }
   return node;
 }
 
 // Heap-allocated so the children's parent pointers stay valid when the tree is handed around.
-std::unique_ptr<Node> build_layer_tree(const LayerIndex& layer) {
-  auto root = std::make_unique<Node>();
-  root->is_dir = true;
+std::unique_ptr<Tree> build_layer_tree(const LayerIndex& layer) {
+  auto tree = std::make_unique<Tree>();
   Comps comps;
   for (const LayerEntry& e : layer.entries) {
     if (e.path.empty()) continue;
     split_path(e.path, comps);
-    add_path(*root, comps, e.kind == EntryKind::kFile ? e.size : 0, e.kind == EntryKind::kDir);
+    add_path(*tree, comps, e.kind == EntryKind::kFile ? e.size : 0, e.kind == EntryKind::kDir);
   }
-  return root;
+  return tree;
 }
 
 // Depth-first, children before their parent, siblings in byte order; the root itself is never
@@ -113,8 +129,9 @@ void visit_child_first(Node& node, Comps& comps, bool leaves_only, Fn& fn) {
 
 // The components dive looks a node up by: its own `.wh.` prefix dropped (the prefix is
 // fictitious on the node itself), empty names dropped (a bare `.wh.` names its directory).
-Comps lookup_comps(const Node& node, const Comps& comps) {
-  Comps out(comps.begin(), comps.end() - 1);
+// Written into `out` (reused by the caller: this runs once per visited node).
+const Comps& lookup_comps(const Node& node, const Comps& comps, Comps& out) {
+  out.assign(comps.begin(), comps.end() - 1);
   std::string_view own = comps.back();
   if (node.is_whiteout()) own.remove_prefix(kWhiteoutPrefix.size());
   if (!own.empty()) out.push_back(own);
@@ -122,15 +139,16 @@ Comps lookup_comps(const Node& node, const Comps& comps) {
 }
 
 // dive's FileNode.Path(): "/" + names joined by "/", the node's own `.wh.` prefix dropped.
-std::string node_path(const Node& node, const Comps& comps) {
-  std::string path;
+// Written into `path` (reused by the caller).
+void node_path(const Node& node, const Comps& comps, std::string& path) {
+  path.clear();
   for (size_t k = 0; k < comps.size(); ++k) {
     std::string_view name = comps[k];
     if (k + 1 == comps.size() && node.is_whiteout()) name.remove_prefix(kWhiteoutPrefix.size());
     path += '/';
     path += name;
   }
-  return path.empty() ? "/" : path;
+  if (path.empty()) path.push_back('/');
 }
 
 uint64_t subtree_size(const Node& node) {
@@ -142,14 +160,13 @@ uint64_t subtree_size(const Node& node) {
 // dive's FileTree.Stack: every node of the upper tree, children first; a whiteout removes
 // what it stands for, anything else adds or replaces the node's info (an implicit node's
 // empty info too), keeping children.
-void stack_onto(Node& stacked, Node& upper) {
-  Comps comps;
-  auto graft = [&stacked](Node& node, const Comps& path) {
-    Comps target = lookup_comps(node, path);
+void stack_onto(Tree& stacked, Node& upper) {
+  Comps comps, scratch;
+  auto graft = [&stacked, &scratch](Node& node, const Comps& path) {
+    const Comps& target = lookup_comps(node, path, scratch);
     if (node.is_whiteout()) {
-      Node* found = find_path(stacked, target);
-      // Erase by iterator: the key lives inside the node being destroyed.
-      if (found && found->parent) found->parent->children.erase(found->parent->children.find(found->name));
+      Node* found = find_path(stacked.root(), target);
+      if (found && found->parent) found->parent->children.erase(found->name);
     } else {
       add_path(stacked, target, node.size, node.is_dir);
     }
@@ -178,19 +195,23 @@ Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
   std::unordered_map<ContentHash, PathRecord, PathKeyHash> records;
   // The stack of layers 0..i-1. dive starts it from a copy of layer 0's tree and then stacks
   // layer 0 onto that copy again (StackTreeRange), so it is built from layer 0 once more below.
-  std::unique_ptr<Node> stacked;
+  std::unique_ptr<Tree> stacked;
+  size_t entries = 0;
+  for (const LayerIndex* layer : layers) entries += layer->entries.size();
+  records.reserve(entries);
 
   for (size_t i = 0; i < layers.size(); ++i) {
     const LayerIndex& layer = *layers[i];
     eff.layer_bytes.push_back(layer.content_bytes);
-    std::unique_ptr<Node> tree = build_layer_tree(layer);
+    std::unique_ptr<Tree> tree = build_layer_tree(layer);
 
-    Comps comps;
+    Comps comps, scratch;
+    std::string path;
     auto visit = [&](Node& node, const Comps& path_comps) {
-      std::string path = node_path(node, path_comps);
+      node_path(node, path_comps, path);
       int64_t size = 0;
       if (node.is_whiteout()) {
-        Node* target = stacked ? find_path(*stacked, lookup_comps(node, path_comps)) : nullptr;
+        Node* target = stacked ? find_path(stacked->root(), lookup_comps(node, path_comps, scratch)) : nullptr;
         if (!target) {
           eff.diagnostics.push_back(
               {"dive-whiteout-missing-target",
@@ -210,12 +231,12 @@ Efficiency dive_efficiency(const std::vector<const LayerIndex*>& layers) {
       rec.cumulative += size;
       if (rec.min < 0 || size < rec.min) rec.min = size;
     };
-    visit_child_first(*tree, comps, true, visit);
+    visit_child_first(tree->root(), comps, true, visit);
 
     // The stack is only read by the layers above: after the top layer it is not needed.
     if (i + 1 == layers.size()) break;
     if (!stacked) stacked = build_layer_tree(layer);
-    stack_onto(*stacked, *tree);
+    stack_onto(*stacked, tree->root());
   }
 
   // dive sums into int64 and divides as float64; 1.0 when nothing was counted.
