@@ -61,25 +61,38 @@ void AsyncSource::produce() {
   }
 }
 
-size_t AsyncSource::read(uint8_t* buf, size_t cap) {
-  if (cap == 0) return 0;
-  if (!current_ || current_pos_ == current_->size) {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (current_) {
-      free_.push_back(std::move(current_));
-      free_cv_.notify_one();
-    }
-    ready_cv_.wait(lock, [&] { return !ready_.empty() || done_; });
-    if (ready_.empty()) {
-      if (error_) std::rethrow_exception(error_);
-      return 0;
-    }
-    current_ = std::move(ready_.front());
-    ready_.pop_front();
-    current_pos_ = 0;
+bool AsyncSource::next_chunk() {
+  if (current_ && current_pos_ < current_->size) return true;
+  std::unique_lock<std::mutex> lock(mu_);
+  if (current_) {
+    free_.push_back(std::move(current_));
+    free_cv_.notify_one();
   }
+  ready_cv_.wait(lock, [&] { return !ready_.empty() || done_; });
+  if (ready_.empty()) {
+    if (error_) std::rethrow_exception(error_);
+    return false;
+  }
+  current_ = std::move(ready_.front());
+  ready_.pop_front();
+  current_pos_ = 0;
+  return true;
+}
+
+size_t AsyncSource::read(uint8_t* buf, size_t cap) {
+  if (cap == 0 || !next_chunk()) return 0;
   size_t n = std::min(cap, current_->size - current_pos_);
   std::memcpy(buf, current_->data.get() + current_pos_, n);
+  current_pos_ += n;
+  return n;
+}
+
+// The borrowed bytes stay in `current_`, which goes back to the producer only on the next
+// call, so they remain valid exactly as long as borrow() promises.
+size_t AsyncSource::borrow(const uint8_t** data, size_t cap) {
+  if (cap == 0 || !next_chunk()) return 0;
+  size_t n = std::min(cap, current_->size - current_pos_);
+  *data = current_->data.get() + current_pos_;
   current_pos_ += n;
   return n;
 }

@@ -26,8 +26,11 @@ class AsyncSource : public ByteSource {
   AsyncSource& operator=(const AsyncSource&) = delete;
 
   size_t read(uint8_t* buf, size_t cap) override;
+  bool can_borrow() const override { return true; }
+  size_t borrow(const uint8_t** data, size_t cap) override;
 
  private:
+  bool next_chunk();  // makes `current_` a chunk with unread bytes; false at the end
   struct Chunk {
     // Not a vector: zero-filling every buffer up front cost a measurable slice of start-up
     // time before the first byte was decoded; the producer writes each page before use.

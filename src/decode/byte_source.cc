@@ -23,8 +23,17 @@ size_t read_full(ByteSource& src, uint8_t* buf, size_t cap) {
 }
 
 uint64_t ByteSource::skip(uint64_t n) {
-  uint8_t buf[64 * 1024];
   uint64_t done = 0;
+  if (can_borrow()) {
+    const uint8_t* data = nullptr;
+    while (done < n) {
+      size_t got = borrow(&data, static_cast<size_t>(std::min<uint64_t>(n - done, SIZE_MAX)));
+      if (got == 0) break;
+      done += got;
+    }
+    return done;
+  }
+  uint8_t buf[64 * 1024];
   while (done < n) {
     size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, n - done));
     size_t got = read(buf, want);
@@ -114,6 +123,17 @@ size_t HashingSource::read(uint8_t* buf, size_t cap) {
   if (hash_) hasher_.update(buf, n);
   bytes_ += n;
   return n;
+}
+
+size_t HashingSource::borrow(const uint8_t** data, size_t cap) {
+  size_t n = inner_.borrow(data, cap);
+  if (hash_) hasher_.update(*data, n);
+  bytes_ += n;
+  return n;
+}
+
+size_t ByteSource::borrow(const uint8_t**, size_t) {
+  throw Error(ErrorKind::kInternal, "borrow() called on a source without a buffer of its own");
 }
 
 std::string read_all(ByteSource& src, size_t cap, const std::string& what) {

@@ -22,6 +22,13 @@ class ByteSource {
   // Skips up to `n` bytes, returns how many were skipped (fewer only at the end). The default
   // reads and discards; seekable sources override it.
   virtual uint64_t skip(uint64_t n);
+
+  // Zero-copy reading, for sources that hold the bytes in a buffer of their own (the async
+  // stage's ring): borrow() points `*data` at up to `cap` bytes, consumes them, and returns
+  // how many (0 only at the end of the stream). The bytes stay valid until the next call on
+  // this source. Only called when can_borrow() is true; tees forward both.
+  virtual bool can_borrow() const { return false; }
+  virtual size_t borrow(const uint8_t** data, size_t cap);
 };
 
 // Reads until `cap` bytes or the end of the stream. Decoders fill their input buffers with it so
@@ -101,6 +108,8 @@ class HashingSource : public ByteSource {
  public:
   HashingSource(ByteSource& inner, bool hash, DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
   size_t read(uint8_t* buf, size_t cap) override;
+  bool can_borrow() const override { return inner_.can_borrow(); }
+  size_t borrow(const uint8_t** data, size_t cap) override;
   uint64_t bytes() const { return bytes_; }
   Digest finish() { return hasher_.finish(); }
   bool hashing() const { return hash_; }

@@ -85,6 +85,10 @@ class TarReader {
   ByteSource& src_;
   std::string what_;
   std::vector<uint8_t> buf_;
+  // How much fill() asks for at a time. With a source that lends its own buffer, only
+  // headers are copied into buf_ and entry data is borrowed in place (read_data), so fill()
+  // asks for little; otherwise it fills the whole buffer to keep read calls few.
+  size_t fill_chunk_;
   size_t pos_ = 0;
   size_t len_ = 0;
   bool eof_ = false;

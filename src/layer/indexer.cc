@@ -21,8 +21,12 @@ class LimitSource : public ByteSource {
  public:
   LimitSource(ByteSource& inner, uint64_t limit, const std::string& what)
       : inner_(inner), limit_(limit), what_(what) {}
-  size_t read(uint8_t* buf, size_t cap) override {
-    size_t n = inner_.read(buf, cap);
+  size_t read(uint8_t* buf, size_t cap) override { return count(inner_.read(buf, cap)); }
+  bool can_borrow() const override { return inner_.can_borrow(); }
+  size_t borrow(const uint8_t** data, size_t cap) override { return count(inner_.borrow(data, cap)); }
+
+ private:
+  size_t count(size_t n) {
     total_ += n;
     if (total_ > limit_) {
       throw Error(ErrorKind::kLimit, what_ + ": uncompressed layer exceeds the " + std::to_string(limit_) +
@@ -31,7 +35,6 @@ class LimitSource : public ByteSource {
     return n;
   }
 
- private:
   ByteSource& inner_;
   uint64_t limit_;
   uint64_t total_ = 0;

@@ -59,3 +59,29 @@ TEST(AsyncSource, AbandoningMidStreamDoesNotHang) {
   }  // destructor must stop and join the producer
   SUCCEED();
 }
+
+// borrow() hands out views of the ring's chunks; mixed with read() the stream must still come
+// out whole and in order, and skip() (which borrows) must drop exactly what it says.
+TEST(AsyncSource, BorrowReadAndSkipInterleaveWithoutLosingBytes) {
+  PatternSource up(3'000'017);
+  AsyncSource async(up, 4096, 3);
+  ASSERT_TRUE(async.can_borrow());
+  std::vector<uint8_t> buf(1500);
+  size_t pos = 0;
+  for (int turn = 0;; ++turn) {
+    size_t n = 0;
+    if (turn % 3 == 0) {
+      const uint8_t* data = nullptr;
+      n = async.borrow(&data, 5000);
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(data[i], static_cast<uint8_t>((pos + i) * 31 % 251)) << pos + i;
+    } else if (turn % 3 == 1) {
+      n = async.read(buf.data(), buf.size());
+      for (size_t i = 0; i < n; ++i) ASSERT_EQ(buf[i], static_cast<uint8_t>((pos + i) * 31 % 251)) << pos + i;
+    } else {
+      n = static_cast<size_t>(async.skip(2345));
+    }
+    if (n == 0) break;
+    pos += n;
+  }
+  EXPECT_EQ(pos, 3'000'017u);
+}
