@@ -14,6 +14,7 @@
 #include "layerscope/layer_cache.h"
 #include "layerscope/layer_index.h"
 #include "layerscope/merge.h"
+#include "layerscope/progress.h"
 #include "layerscope/types.h"
 
 namespace layerscope {
@@ -45,6 +46,7 @@ struct AnalyzeOptions {
   std::optional<uint64_t> budget_bytes;  // --budget: project the size after every fix
   std::string dockerfile;  // --dockerfile PATH: map layers to its lines ("" = history heuristics)
   RegistryOptions registry;     // for docker:// references
+  ProgressObserver* progress = nullptr;  // optional: told about phases, layers and bytes read
 };
 
 struct LayerOverhead {

@@ -33,11 +33,13 @@ class AnalyzeCommand : public Command {
     }
     if (all_platforms_) {
       auto all = analyze_all_platforms(o);
-      write_output(output_, format_ == "json" ? render_platforms_json(all) : render_platforms_text(all));
+      image_.report([&] {
+        write_output(output_, format_ == "json" ? render_platforms_json(all) : render_platforms_text(all));
+      });
       return 0;
     }
     Analysis a = analyze(o);
-    write_output(output_, format_ == "json" ? render_json(a) : render_text(a));
+    image_.report([&] { write_output(output_, format_ == "json" ? render_json(a) : render_text(a)); });
     return 0;
   }
 

@@ -75,18 +75,20 @@ class CheckCommand : public Command {
     if (policy.budget.content) o.budget_bytes = policy.budget.content;
     Analysis a = analyze(o);
     GateResult g = evaluate_gate(a, policy);
-    std::string text;
-    if (dive) {
-      DiveCiResult d = evaluate_dive_ci(*dive, a.efficiency);
-      add_dive_checks(d, dive_file, g);
-      text += render_dive_ci(d, a.efficiency);
-    }
-    // Where SARIF results and annotations point: Dockerfile lines when --dockerfile is given.
-    SarifOptions where;
-    where.image_reference = image_.analyze.reference;
-    where.dockerfile = image_.analyze.dockerfile;
-    write_output("", format_ == "json" ? render_json_with_gate(a, g) : text + render_gate_text(a, g, where));
-    write_gate_outputs(outputs_, github_, a, g, where, format_ == "json");
+    image_.report([&] {
+      std::string text;
+      if (dive) {
+        DiveCiResult d = evaluate_dive_ci(*dive, a.efficiency);
+        add_dive_checks(d, dive_file, g);
+        text += render_dive_ci(d, a.efficiency);
+      }
+      // Where SARIF results and annotations point: Dockerfile lines when --dockerfile is given.
+      SarifOptions where;
+      where.image_reference = image_.analyze.reference;
+      where.dockerfile = image_.analyze.dockerfile;
+      write_output("", format_ == "json" ? render_json_with_gate(a, g) : text + render_gate_text(a, g, where));
+      write_gate_outputs(outputs_, github_, a, g, where, format_ == "json");
+    });
     return g.passed ? kExitOk : kExitGateFailed;
   }
 

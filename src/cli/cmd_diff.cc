@@ -40,10 +40,12 @@ class DiffCommand : public Command {
     request.cache = request.old_image.cache;
     DiffRun run = diff_images(request);
     if (budget) apply_budget(run.diff, *budget);
-    std::string out = format_ == "json"       ? render_diff_json(run.diff, render_)
-                      : format_ == "markdown" ? render_diff_markdown(run.diff, render_)
-                                              : render_diff_text(run.diff, render_);
-    write_output(output_, out);
+    image_.report([&] {
+      std::string out = format_ == "json"       ? render_diff_json(run.diff, render_)
+                        : format_ == "markdown" ? render_diff_markdown(run.diff, render_)
+                                                : render_diff_text(run.diff, render_);
+      write_output(output_, out);
+    });
     return run.diff.budget && run.diff.budget->exceeded ? kExitGateFailed : kExitOk;
   }
 

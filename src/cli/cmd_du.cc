@@ -22,7 +22,7 @@ class DuCommand : public Command {
   int run() override {
     du_.sort_by_size = sort_ == "size";
     Analysis a = analyze(image_.resolve(image_.analyze.reference));
-    write_output(output_, format_ == "json" ? render_du_json(a, du_) : render_du_text(a, du_));
+    image_.report([&] { write_output(output_, format_ == "json" ? render_du_json(a, du_) : render_du_text(a, du_)); });
     return 0;
   }
 

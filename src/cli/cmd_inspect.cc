@@ -19,7 +19,7 @@ class InspectCommand : public Command {
   CLI::App* app() const override { return app_; }
   int run() override {
     Inspection in = inspect(image_.resolve(image_.analyze.reference));
-    write_output(output_, format_ == "json" ? render_inspect_json(in) : render_inspect_text(in));
+    image_.report([&] { write_output(output_, format_ == "json" ? render_inspect_json(in) : render_inspect_text(in)); });
     return 0;
   }
 

@@ -48,23 +48,26 @@ class RecordCommand : public Command {
     ao.in_transaction_delay_ms = delay_from_env();
 
     Analysis a = analyze(image_.resolve(image_.analyze.reference));
-    Snapshot s = make_snapshot(a, so);
-    HistoryStore store(db_, HistoryStore::OpenMode::kCreate);
-    s.id = store.append(s, ao);
-    if (format_ == "json") {
-      nlohmann::ordered_json j;
-      j["id"] = s.id;
-      j["series"] = s.series;
-      j["recorded_at"] = s.recorded_at;
-      j["content_bytes"] = s.content_bytes;
-      j["compressed_bytes"] = s.compressed_bytes;
-      j["db"] = store.path();
-      write_output("", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
-    } else {
-      write_output("", fmt::format("recorded snapshot #{} of {} at {}: content {}, compressed {}, {} layers -> {}\n", s.id,
-                                   s.series, s.recorded_at, human_bytes(s.content_bytes),
-                                   human_bytes(s.compressed_bytes), s.layers, store.path()));
-    }
+    // The snapshot, its transaction and the one-line answer are the run's last phase.
+    image_.report([&] {
+      Snapshot s = make_snapshot(a, so);
+      HistoryStore store(db_, HistoryStore::OpenMode::kCreate);
+      s.id = store.append(s, ao);
+      if (format_ == "json") {
+        nlohmann::ordered_json j;
+        j["id"] = s.id;
+        j["series"] = s.series;
+        j["recorded_at"] = s.recorded_at;
+        j["content_bytes"] = s.content_bytes;
+        j["compressed_bytes"] = s.compressed_bytes;
+        j["db"] = store.path();
+        write_output("", j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+      } else {
+        write_output("", fmt::format("recorded snapshot #{} of {} at {}: content {}, compressed {}, {} layers -> {}\n",
+                                     s.id, s.series, s.recorded_at, human_bytes(s.content_bytes),
+                                     human_bytes(s.compressed_bytes), s.layers, store.path()));
+      }
+    }, "record");
     return kExitOk;
   }
 

@@ -40,12 +40,14 @@ class DockerignoreCommand : public Command {
   CLI::App* app() const override { return app_; }
   int run() override {
     Analysis a = analyze(image_.resolve(image_.analyze.reference));
-    std::string out = "# .dockerignore suggested by layerscope for " + a.image.reference + "\n";
-    if (a.dockerignore.empty()) out += "# nothing to add: no build-context junk found in COPY/ADD layers\n";
-    for (const auto& s : a.dockerignore) {
-      out += fmt::format("{:<20} # {} bytes in {} files: {}\n", s.pattern, s.bytes, s.files, s.reason);
-    }
-    write_output(output_, out);
+    image_.report([&] {
+      std::string out = "# .dockerignore suggested by layerscope for " + a.image.reference + "\n";
+      if (a.dockerignore.empty()) out += "# nothing to add: no build-context junk found in COPY/ADD layers\n";
+      for (const auto& s : a.dockerignore) {
+        out += fmt::format("{:<20} # {} bytes in {} files: {}\n", s.pattern, s.bytes, s.files, s.reason);
+      }
+      write_output(output_, out);
+    });
     return 0;
   }
 

@@ -22,7 +22,7 @@ class TreeCommand : public Command {
   int run() override {
     tree_.sort_by_size = sort_ == "size";
     Analysis a = analyze(image_.resolve(image_.analyze.reference));
-    write_output(output_, render_tree(a, tree_));
+    image_.report([&] { write_output(output_, render_tree(a, tree_)); });
     return 0;
   }
 

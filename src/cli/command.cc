@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "cli/run_watch.h"
 #include "layerscope/error.h"
 #include "util/units.h"
 
@@ -28,6 +29,9 @@ void ImageOptions::add_options_to(CLI::App* cmd) {
   cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");
   cmd->add_option("--dockerfile", analyze.dockerfile,
                   "The Dockerfile the image was built from: map layers to its lines and split base vs own bytes");
+  cmd->add_flag("-q,--quiet", quiet, "No progress line on stderr (it is shown only when stderr is a terminal)");
+  cmd->add_flag("--stats", stats,
+                "After the run, print wall time per phase and per layer (bytes, MB/s, cache hits) on stderr");
 
   const char* group = "Registry (docker://)";
   RegistryOptions& r = analyze.registry;
@@ -75,7 +79,14 @@ AnalyzeOptions ImageOptions::resolve(const std::string& reference) {
     if (!dir.empty()) cache = open_disk_layer_cache(dir, cap);
   }
   o.cache = cache.get();
+  if (!watch) watch = RunWatch::make(stats, quiet);
+  o.progress = watch.get();
   return o;
+}
+
+void ImageOptions::report(const std::function<void()>& write, const std::string& phase) {
+  if (watch) watch->report(write, phase);
+  else write();
 }
 
 void write_output(const std::string& path, const std::string& text) {

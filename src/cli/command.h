@@ -4,6 +4,7 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "layerscope/analysis.h"
 
 namespace layerscope::cli {
+
+class RunWatch;
 
 class Command {
  public:
@@ -28,12 +31,18 @@ struct ImageOptions {
   std::string cache_dir;
   std::string cache_size;
   std::shared_ptr<LayerCache> cache;  // opened by resolve(), shared by every analysis of the command
+  bool quiet = false;  // -q: no progress line
+  bool stats = false;  // --stats: phase and layer timings on stderr after the run
+  std::shared_ptr<RunWatch> watch;  // made by resolve() when something watches; else null
 
   void add_to(CLI::App* cmd, bool positional_required = true);
   // Everything but the positional image (for commands that take several images).
   void add_options_to(CLI::App* cmd);
   // Applies the string options (sizes) to `analyze`; throws Error(kUsage) on bad values.
   AnalyzeOptions resolve(const std::string& reference);
+  // Runs `write` (render and write the report) timed as phase `phase`, after the progress
+  // line is cleared; then prints the --stats table on stderr.
+  void report(const std::function<void()>& write, const std::string& phase = "render");
 };
 
 // Writes to stdout, or to `path` when not empty or "-".

@@ -53,20 +53,23 @@ int main(int argc, char** argv) {
     print_error(e.what());
     return layerscope::kExitUsage;
   }
+  // A command may own a progress line on stderr: it goes (with the command) before the error
+  // is printed, so the message starts on a clean line.
+  auto fail = [&commands](const std::string& text, int code) {
+    commands.clear();
+    print_error(text);
+    return code;
+  };
   try {
     for (auto& c : commands) {
       if (c->app()->parsed()) return c->run();
     }
-    print_error("no command given");
-    return layerscope::kExitUsage;
+    return fail("no command given", layerscope::kExitUsage);
   } catch (const layerscope::Error& e) {
-    print_error(e.text());
-    return layerscope::exit_code_for(e.kind());
+    return fail(e.text(), layerscope::exit_code_for(e.kind()));
   } catch (const std::bad_alloc&) {
-    print_error("out of memory");
-    return layerscope::kExitInput;
+    return fail("out of memory", layerscope::kExitInput);
   } catch (const std::exception& e) {
-    print_error(std::string("internal error: ") + e.what());
-    return layerscope::kExitInput;
+    return fail(std::string("internal error: ") + e.what(), layerscope::kExitInput);
   }
 }

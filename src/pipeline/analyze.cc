@@ -1,6 +1,7 @@
 // analyze(): the whole analysis as a sequence of narrated steps. Each step is one call into
 // the module that owns it; this file only decides the order and passes results along.
 #include <algorithm>
+#include <chrono>
 #include <future>
 #include <optional>
 
@@ -14,6 +15,7 @@
 #include "layerscope/error.h"
 #include "pipeline/analyze_opened.h"
 #include "pipeline/layer_jobs.h"
+#include "pipeline/progress_source.h"
 #include "rules/engine.h"
 #include "source/open_image.h"
 #include "util/parallel.h"
@@ -34,14 +36,20 @@ IndexOptions index_options(const AnalyzeOptions& o) {
   return io;
 }
 
-// A compressed archive streams once; every blob-like member is indexed as it passes.
-MemberVisitor streaming_visitor(StreamedLayers& streamed, const IndexOptions& options) {
-  return [&streamed, options](const std::string& member, ByteSource& data, uint64_t) {
+// A compressed archive streams once; every blob-like member is indexed as it passes. Which
+// layer a member is only becomes known later, so the observer hears of archive bytes now and
+// of each layer (with the time it took here) when the layer jobs run.
+MemberVisitor streaming_visitor(StreamedLayers& streamed, const IndexOptions& options, ProgressObserver* progress) {
+  return [&streamed, options, progress](const std::string& member, ByteSource& data, uint64_t) {
+    auto started = std::chrono::steady_clock::now();
+    ProgressSource::Report report;
+    if (progress) report = [progress](uint64_t delta) { progress->archive_bytes(delta); };
     try {
-      streamed.done[member] = index_layer(data, member, options);
+      streamed.done[member] = index_reporting(data, member, options, report);
     } catch (...) {
       streamed.failed[member] = std::current_exception();
     }
+    streamed.seconds[member] = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
 }
 
@@ -91,15 +99,18 @@ LayerReport layer_report(size_t i, const LayerRef& ref, const LayerIndex& idx, c
 }  // namespace
 
 MemberVisitor layer_visitor(StreamedLayers& streamed, const AnalyzeOptions& options) {
-  return streaming_visitor(streamed, index_options(options));
+  return streaming_visitor(streamed, index_options(options), options.progress);
 }
 
 Analysis analyze(const AnalyzeOptions& options) {
   // 1. Open the input and resolve which blobs make up the image (streaming compressed
   //    archives through the layer indexer on the way).
   StreamedLayers streamed;
+  PhaseClock phase(options.progress);
+  phase.next("open");
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform},
-                                  streaming_visitor(streamed, index_options(options)), options.registry);
+                                  layer_visitor(streamed, options), options.registry);
+  phase.end();
   return analyze_opened(opened, streamed, options);
 }
 
@@ -112,8 +123,10 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   ResolvedImage& image = opened.resolved;
   a.image = image.info;
   a.diagnostics = image.diagnostics;
+  PhaseClock phase(options.progress);  // each step below is a phase for --stats and the progress line
 
   // 2. Parse the config and check it describes the same number of layers.
+  phase.next("config");
   const std::string config_what = opened.store->describe() + ": config " + a.image.config_digest.substr(0, 19);
   a.image.config = parse_image_config(image.config_bytes, config_what);
   check_config_against_layers(a.image.config, image, config_what);
@@ -131,7 +144,9 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   }
 
   // 3. Index every layer in parallel; verify sizes, digests and diff_ids.
-  a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, options.cache, a.diagnostics);
+  phase.next("index");
+  a.indexes = index_layers(*opened.store, image, a.image.config, streamed, io, jobs, options.cache, a.diagnostics,
+                           options.progress);
   if (a.image.config.synthesized) {
     for (const auto& idx : a.indexes) a.image.config.diff_ids.push_back(idx.tar_digest);
   }
@@ -139,6 +154,8 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   // 4. Replay the layers in order: the final tree and what each layer added, changed, hid.
   //    dive's efficiency walk (step 6) reads only the layer indexes, so with a second core it
   //    runs beside the merge: after the last layer is decoded this tail is all that is left.
+  //    (The "efficiency" phase then times only what the merge did not hide.)
+  phase.next("merge");
   std::vector<const LayerIndex*> stack;
   for (const auto& idx : a.indexes) stack.push_back(&idx);
   std::future<Efficiency> dive = std::async(jobs > 1 ? std::launch::async : std::launch::deferred,
@@ -147,6 +164,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   for (const auto& d : a.merged.diagnostics) a.diagnostics.push_back(d);
 
   // 5. Attribute: history entries to layers, then per-layer and whole-image figures.
+  phase.next("summaries");
   std::vector<int> history_of = map_history_to_layers(a.image.config.history, a.indexes.size());
   for (size_t i = 0; i < a.indexes.size(); ++i) {
     const LayerIndex& idx = a.indexes[i];
@@ -162,6 +180,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   // 6. Waste: dive's efficiency figures (same floats as dive, so CI thresholds carry over) and
   //    layerscope's reclaimable bytes (each hidden byte once). Where dive's own algorithm would
   //    go wrong on this image, say so among the diagnostics.
+  phase.next("efficiency");
   a.efficiency = dive.get();
   a.efficiency.reclaimable_bytes = reclaimable_bytes(stack, a.merged.shadows);
   for (const auto& d : a.efficiency.diagnostics) a.diagnostics.push_back(d);
@@ -169,6 +188,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   // 7. Origins: the Dockerfile's final stage aligned with the history (layers get their
   //    lines), or without one the base image's boundary as the history suggests it; then
   //    the base/own split of the totals and the bytes per instruction.
+  phase.next("attribution");
   apply_attribution(dockerfile ? map_dockerfile(*dockerfile, a.image.config.history, a.layers.size())
                                : guess_base_layers(a.image.config.history, a.layers.size()),
                     a);
@@ -176,6 +196,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
 
   // 8. Findings: what is bloat or a hygiene problem, the fix, what it saves; then the budget
   //    projection and the .dockerignore lines built on them.
+  phase.next("findings");
   a.findings = evaluate_rules(a, options.rules);
   for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;
   if (options.budget_bytes) a.budget = project_budget(a, *options.budget_bytes);

@@ -55,6 +55,8 @@ DiffRun diff_opened(OpenedSide old_side, OpenedSide new_side, const DiffRequest&
 
 DiffRun diff_images(const DiffRequest& request) {
   auto open = [](const AnalyzeOptions& o, StreamedLayers& streamed, const char* which) {
+    PhaseClock phase(o.progress);
+    phase.next("open");
     try {
       return open_image(parse_reference(o.reference), {o.image, o.platform}, layer_visitor(streamed, o), o.registry);
     } catch (Error& e) {

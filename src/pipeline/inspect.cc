@@ -58,8 +58,11 @@ PlatformImage platform_image(const BlobStore& store, const ResolvedImage& r) {
 Inspection inspect(const AnalyzeOptions& options) {
   // A compressed archive streams its members by once; inspect needs none of them.
   MemberVisitor ignore = [](const std::string&, ByteSource&, uint64_t) {};
+  PhaseClock phase(options.progress);
+  phase.next("open");
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform}, ignore,
                                   options.registry);
+  phase.next("resolve");
   Inspection out;
   out.reference = opened.resolved.info.reference;
   out.transport = opened.resolved.info.transport;
@@ -77,8 +80,11 @@ std::vector<Analysis> analyze_all_platforms(const AnalyzeOptions& options) {
   // A compressed archive streams once: every member is indexed on the way, for any platform.
   StreamedLayers streamed;
   MemberVisitor visitor = layer_visitor(streamed, options);
+  PhaseClock phase(options.progress);
+  phase.next("open");
   OpenedImage opened = open_image(parse_reference(options.reference), {options.image, options.platform}, visitor,
                                   options.registry);
+  phase.end();
   std::vector<Analysis> out;
   for (auto& r : resolve_each(opened, options)) {
     opened.resolved = std::move(r);

@@ -1,13 +1,25 @@
 #include "pipeline/layer_jobs.h"
 
 #include <atomic>
+#include <chrono>
 
 #include "decode/compression.h"
 #include "layerscope/error.h"
+#include "pipeline/progress_source.h"
 #include "util/digest.h"
 #include "util/parallel.h"
 
 namespace layerscope {
+
+LayerIndex index_reporting(ByteSource& blob, const std::string& what, const IndexOptions& options,
+                           const std::function<void(uint64_t)>& report) {
+  // Unobserved runs read the blob directly: not even a pass-through call per read.
+  if (!report) return index_layer(blob, what, options);
+  ProgressSource counted(blob, report);
+  LayerIndex index = index_layer(counted, what, options);
+  counted.flush();
+  return index;
+}
 
 std::string layer_label(size_t index, const LayerRef& ref, const ImageConfig& config) {
   std::string id = ref.digest;
@@ -99,11 +111,42 @@ const LayerIndex& streamed_result(const BlobStore& store, const StreamedLayers& 
   return good->second;
 }
 
+// What the observer is told before the jobs start: each blob's size as the manifest promises
+// it, else as the store knows it, and their sum when every one is known.
+std::optional<uint64_t> announce_layers(const BlobStore& store, const ResolvedImage& image,
+                                        std::vector<std::optional<uint64_t>>& sizes) {
+  std::optional<uint64_t> total = 0;
+  for (size_t i = 0; i < image.layers.size(); ++i) {
+    const LayerRef& ref = image.layers[i];
+    sizes[i] = ref.size ? ref.size : store.size_of(ref.path);
+    if (!sizes[i]) total.reset();
+    if (total) *total += *sizes[i];
+  }
+  return total;
+}
+
+LayerStats layer_stats(const LayerRef& ref, const LayerIndex& idx, double seconds, bool from_cache, bool streamed) {
+  LayerStats s;
+  s.digest = !idx.blob_digest.empty() ? idx.blob_digest : !ref.digest.empty() ? ref.digest : idx.tar_digest;
+  s.compression = idx.compression;
+  s.compressed_bytes = idx.compressed_bytes;
+  s.tar_bytes = idx.tar_bytes;
+  s.seconds = seconds;
+  s.from_cache = from_cache;
+  s.streamed = streamed;
+  return s;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
 }  // namespace
 
 std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
-                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics) {
+                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics,
+                                     ProgressObserver* progress) {
   size_t n = image.layers.size();
   std::vector<std::string> labels(n);
   for (size_t i = 0; i < n; ++i) {
@@ -114,6 +157,8 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
                                             store.describe());
     }
   }
+  std::vector<std::optional<uint64_t>> sizes(n);
+  if (progress) progress->layers_begin(n, announce_layers(store, image, sizes));
   std::vector<LayerIndex> out(n);
   std::vector<std::vector<Diagnostic>> per_layer(n);
   // --max-entries bounds the whole image: every layer's index stays in memory until the merge.
@@ -125,7 +170,9 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     }
   };
   auto errors = parallel_for(n, jobs, [&](size_t i) {
+    auto started = std::chrono::steady_clock::now();
     const LayerRef& ref = image.layers[i];
+    if (progress) progress->layer_begin(i, labels[i], sizes[i]);
     IndexOptions opts = options;
     opts.image_entries = &image_entries;
     if (!ref.digest.empty() && ref.digest.rfind("sha512:", 0) == 0) opts.blob_algorithm = DigestAlgorithm::kSha512;
@@ -134,20 +181,28 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     }
     std::string key = cache && !store.sequential() ? cache_key(store, ref, config, i, opts) : "";
     bool from_cache = false;
+    double seconds = 0;  // the job's own, unless the layer was indexed while the archive streamed
     if (store.sequential()) {
       out[i] = streamed_result(store, streamed, ref, labels[i]);
       count_whole(out[i], labels[i]);
+      auto took = streamed.seconds.find(store.canonical(ref.path));
+      if (took != streamed.seconds.end()) seconds = took->second;
     } else if (auto hit = key.empty() ? std::nullopt : cache->get(key)) {
       out[i] = std::move(*hit);
       from_cache = true;
       count_whole(out[i], labels[i]);
     } else {
       auto blob = store.open(ref.path);
-      out[i] = index_layer(*blob, labels[i], opts);
+      ProgressSource::Report report;
+      if (progress) report = [progress, i](uint64_t delta) { progress->layer_bytes(i, delta); };
+      out[i] = index_reporting(*blob, labels[i], opts, report);
     }
     verify_layer(i, ref, config, out[i], opts, labels[i], per_layer[i]);
     // Only verified results are worth remembering: the key promises these bytes.
     if (!key.empty() && !from_cache && opts.verify) cache->put(key, out[i]);
+    if (!progress) return;
+    if (!store.sequential()) seconds = seconds_since(started);
+    progress->layer_end(i, layer_stats(ref, out[i], seconds, from_cache, store.sequential()));
   });
   for (size_t i = 0; i < n; ++i) {
     if (!errors[i]) continue;

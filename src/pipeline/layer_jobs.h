@@ -4,6 +4,7 @@
 // error reported, so the outcome is the same at any -j.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,11 +21,17 @@ namespace layerscope {
 struct StreamedLayers {
   std::map<std::string, LayerIndex> done;
   std::map<std::string, std::exception_ptr> failed;
+  std::map<std::string, double> seconds;  // wall time of each member's indexing (--stats)
 };
 
 std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
-                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics);
+                                     LayerCache* cache, std::vector<Diagnostic>& diagnostics,
+                                     ProgressObserver* progress = nullptr);
+
+// index_layer(), reporting the blob bytes read to `report` in batches when it is set.
+LayerIndex index_reporting(ByteSource& blob, const std::string& what, const IndexOptions& options,
+                           const std::function<void(uint64_t)>& report);
 
 // "layer 2 sha256:ab12cd34ef56" — the context every layer error starts with.
 std::string layer_label(size_t index, const LayerRef& ref, const ImageConfig& config);
