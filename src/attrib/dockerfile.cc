@@ -15,6 +15,7 @@
 #include <set>
 
 #include "layerscope/error.h"
+#include "util/text.h"
 
 namespace layerscope {
 
@@ -36,17 +37,9 @@ std::string_view trim_right(std::string_view s) {
   return s;
 }
 
-std::string_view trim(std::string_view s) { return trim_right(trim_left(s)); }
-
 std::string upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -90,7 +83,7 @@ std::optional<uint32_t> hex4(std::string_view s, size_t& i) {
 }
 
 std::optional<std::vector<std::string>> parse_json_strings(std::string_view s) {
-  s = trim(s);
+  s = trim_space(s);
   if (s.size() < 2 || s.front() != '[') return std::nullopt;
   std::vector<std::string> out;
   size_t i = 1;
@@ -535,7 +528,7 @@ class Parser {
     size_t i = directives();
     while (i < lines_.size()) {
       std::string_view line = lines_[i];
-      if (trim(line).empty() || is_comment(line)) {
+      if (trim_space(line).empty() || is_comment(line)) {
         ++i;
         continue;
       }
@@ -567,11 +560,11 @@ class Parser {
       l = trim_left(l);
       size_t k = 0;
       while (k < l.size() && (std::isalnum(static_cast<unsigned char>(l[k])) || l[k] == '_' || l[k] == '-')) ++k;
-      std::string key = lower(l.substr(0, k));
+      std::string key = ascii_lower(l.substr(0, k));
       std::string_view after = trim_left(l.substr(k));
       if (key.empty() || after.empty() || after.front() != '=') break;
       if (key != "syntax" && key != "escape" && key != "check") break;
-      std::string value(trim(after.substr(1)));
+      std::string value(trim_space(after.substr(1)));
       int line = static_cast<int>(i) + 1;
       if (!seen.insert(key).second) fail(line, "only one " + key + " parser directive can be used");
       if (key == "escape") {
@@ -613,7 +606,7 @@ class Parser {
       size_t j = last + 1;
       for (; j < lines_.size(); ++j) {
         if (is_comment(lines_[j])) continue;
-        if (trim(lines_[j]).empty()) {
+        if (trim_space(lines_[j]).empty()) {
           df_.warnings.push_back("Dockerfile:" + std::to_string(j + 1) +
                                  ": empty continuation line (deprecated; a future builder may reject it)");
           continue;
@@ -658,7 +651,7 @@ class Parser {
       DockerfileFlag f;
       std::string_view body = word.substr(2);
       size_t eq = body.find('=');
-      f.name = lower(body.substr(0, eq));
+      f.name = ascii_lower(body.substr(0, eq));
       if (eq != std::string_view::npos) {
         f.has_value = true;
         f.value = std::string(body.substr(eq + 1));
@@ -677,7 +670,7 @@ class Parser {
       }
       flags.push_back(std::move(f));
     }
-    return std::string(trim(rest));
+    return std::string(trim_space(rest));
   }
 
   // Reads the heredoc bodies that follow an instruction; `i` is the line after it.
@@ -759,7 +752,7 @@ class Parser {
     expand_flags(in, global_);
     auto words = Lexer(df_.escape, global_, line).words(in.raw_args);
     if (words.empty() && !in.raw_args.empty()) fail(line, "base name (" + in.raw_args + ") should not be blank");
-    if (!(words.size() == 1 || (words.size() == 3 && lower(words[1]) == "as"))) {
+    if (!(words.size() == 1 || (words.size() == 3 && ascii_lower(words[1]) == "as"))) {
       fail(line, "FROM takes an image and optionally AS NAME (FROM [--platform=…] IMAGE [AS NAME])");
     }
     DockerfileStage st;
@@ -771,7 +764,7 @@ class Parser {
         fail(line, "invalid stage name '" + st.name + "': it must start with a letter and use letters, digits, '-', '_', '.'");
       }
       for (const auto& s : df_.stages) {
-        if (lower(s.name) == lower(st.name)) fail(line, "duplicate stage name '" + st.name + "'");
+        if (ascii_lower(s.name) == ascii_lower(st.name)) fail(line, "duplicate stage name '" + st.name + "'");
       }
     }
     if (const DockerfileFlag* p = in.flag("platform")) st.platform = p->expanded;
@@ -780,7 +773,7 @@ class Parser {
     if (!df_.stages.empty()) stage_env_.back() = scope_;  // the previous stage as it ended
     scope_ = Scope();
     for (size_t k = 0; k < df_.stages.size(); ++k) {
-      if (!df_.stages[k].name.empty() && lower(df_.stages[k].name) == lower(st.base)) {
+      if (!df_.stages[k].name.empty() && ascii_lower(df_.stages[k].name) == ascii_lower(st.base)) {
         st.parent_stage = static_cast<int>(k);
         // A stage built on another inherits its environment, not its ARGs.
         for (const auto& [key, v] : stage_env_[k].env()) scope_.set_env(key, v);
@@ -865,7 +858,7 @@ class Parser {
     if (auto j = text.substr(0, 1) == "[" ? parse_json_strings(text) : std::nullopt) {
       in.json_form = true;
       in.args = *j;
-    } else if (!trim(text).empty()) {
+    } else if (!trim_space(text).empty()) {
       in.args = {std::string(text)};
     }
   }
@@ -876,7 +869,7 @@ class Parser {
     const std::string& v = f->expanded;
     size_t here = df_.stages.size() - 1;
     for (size_t k = 0; k < here; ++k) {
-      if (!df_.stages[k].name.empty() && lower(df_.stages[k].name) == lower(v)) in.from_stage = static_cast<int>(k);
+      if (!df_.stages[k].name.empty() && ascii_lower(df_.stages[k].name) == ascii_lower(v)) in.from_stage = static_cast<int>(k);
     }
     if (in.from_stage < 0 && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); })) {
       if (v.size() < 6 && std::stoul(v) < here) in.from_stage = static_cast<int>(std::stoul(v));
@@ -916,7 +909,7 @@ class Parser {
       pairs(in);
     } else if (k == "WORKDIR" || k == "USER" || k == "STOPSIGNAL") {
       std::string w = lex.word(in.raw_args);
-      if (trim(w).empty()) fail(line, k + " requires exactly one argument");
+      if (trim_space(w).empty()) fail(line, k + " requires exactly one argument");
       in.args = {w};
       in.expanded = w;
     } else if (k == "EXPOSE") {
@@ -933,11 +926,11 @@ class Parser {
       if (in.args.empty()) fail(line, "VOLUME requires at least one argument");
       in.expanded = join(in.args);
     } else if (k == "HEALTHCHECK") {
-      std::string_view rest = trim(in.raw_args);
+      std::string_view rest = trim_space(in.raw_args);
       size_t sp = 0;
       while (sp < rest.size() && !is_blank(rest[sp])) ++sp;
       std::string type = upper(rest.substr(0, sp));
-      std::string_view cmd = trim(rest.substr(sp));
+      std::string_view cmd = trim_space(rest.substr(sp));
       if (type == "NONE") {
         if (!cmd.empty() || !in.flags.empty()) fail(line, "HEALTHCHECK NONE takes no other arguments");
       } else if (type == "CMD") {
@@ -947,7 +940,7 @@ class Parser {
         fail(line, "unknown type '" + std::string(rest.substr(0, sp)) + "' in HEALTHCHECK (try CMD or NONE)");
       }
     } else if (k == "ONBUILD") {
-      std::string_view rest = trim(in.raw_args);
+      std::string_view rest = trim_space(in.raw_args);
       size_t sp = 0;
       while (sp < rest.size() && !is_blank(rest[sp])) ++sp;
       std::string trigger = upper(rest.substr(0, sp));
@@ -958,7 +951,7 @@ class Parser {
       if (!known_keywords().count(trigger)) fail(line, "unknown instruction in ONBUILD: " + std::string(rest.substr(0, sp)));
       in.args = {std::string(rest)};
     } else if (k == "MAINTAINER") {
-      if (trim(in.raw_args).empty()) fail(line, "MAINTAINER requires exactly one argument");
+      if (trim_space(in.raw_args).empty()) fail(line, "MAINTAINER requires exactly one argument");
       in.args = {in.raw_args};
     }
   }
@@ -988,7 +981,7 @@ const DockerfileFlag* DockerfileInstruction::flag(std::string_view name) const {
 }
 
 std::string DockerfileInstruction::display() const {
-  std::string_view o = trim(original);
+  std::string_view o = trim_space(original);
   size_t k = 0;
   while (k < o.size() && !is_blank(o[k])) ++k;
   std::string rest = collapse_whitespace(o.substr(k));

@@ -8,6 +8,7 @@
 
 #include "attrib/history_map.h"
 #include "attrib/instruction.h"
+#include "util/text.h"
 
 namespace layerscope {
 
@@ -21,9 +22,6 @@ constexpr int kKeyword = 1;  // metadata instruction of the same keyword, text d
 // hundred entries at most and Dockerfiles a few hundred instructions.
 constexpr size_t kMaxWindow = 4096;
 constexpr size_t kMaxCells = size_t{4} << 20;
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep = " ") {
   std::string out;

@@ -1,4 +1,5 @@
 #include "attrib/instruction.h"
+#include "util/text.h"
 
 #include <cctype>
 #include <vector>
@@ -6,12 +7,6 @@
 namespace layerscope {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
 
 bool consume(std::string_view& s, std::string_view prefix) {
   if (s.substr(0, prefix.size()) != prefix) return false;
@@ -29,12 +24,12 @@ std::string_view strip_build_args(std::string_view s) {
   // The count comes from the image config: "|99999999999999999999 …" must not spin through
   // 10^20 iterations. Each pass consumes at least one character, so stop when none are left.
   for (size_t k = 0; k < n && !s.empty(); ++k) {
-    s = trim(s);
+    s = trim_space(s);
     // An argument is NAME=VALUE up to the next space (values with spaces are quoted rarely).
     size_t sp = s.find(' ');
     s.remove_prefix(sp == std::string_view::npos ? s.size() : sp);
   }
-  return trim(s);
+  return trim_space(s);
 }
 
 const std::vector<std::string_view>& keywords() {
@@ -47,16 +42,16 @@ const std::vector<std::string_view>& keywords() {
 }  // namespace
 
 std::string clean_instruction(std::string_view created_by) {
-  std::string_view s = trim(created_by);
+  std::string_view s = trim_space(created_by);
   if (s.empty()) return "";
-  if (s.size() > 9 && s.substr(s.size() - 10) == "# buildkit") s = trim(s.substr(0, s.size() - 10));
+  if (s.size() > 9 && s.substr(s.size() - 10) == "# buildkit") s = trim_space(s.substr(0, s.size() - 10));
   bool run_prefix = consume(s, "RUN ");
-  s = trim(s);
+  s = trim_space(s);
   s = strip_build_args(s);
   if (consume(s, "/bin/sh -c ") || consume(s, "/bin/bash -c ") || consume(s, "/bin/sh -o pipefail -c ") ||
       consume(s, "/bin/bash -o pipefail -c ")) {
-    s = trim(s);
-    if (consume(s, "#(nop)")) return std::string(trim(s));
+    s = trim_space(s);
+    if (consume(s, "#(nop)")) return std::string(trim_space(s));
     return "RUN " + std::string(s);
   }
   if (run_prefix) return "RUN " + std::string(s);

@@ -2,6 +2,7 @@
 
 #include "decode/gzip_source.h"
 #include "decode/zstd_source.h"
+#include "util/text.h"
 
 namespace layerscope {
 
@@ -26,11 +27,6 @@ class PassThrough : public Decoder {
   ByteSource& inner_;
   uint64_t consumed_ = 0;
 };
-
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
-bool ends_with(std::string_view s, std::string_view p) {
-  return s.size() >= p.size() && s.substr(s.size() - p.size()) == p;
-}
 
 }  // namespace
 

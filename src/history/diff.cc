@@ -16,6 +16,7 @@
 #include "history/explain.h"
 #include "history/layer_pairing.h"
 #include "layerscope/diff.h"
+#include "util/text.h"
 
 namespace layerscope {
 
@@ -24,8 +25,6 @@ namespace {
 int64_t signed_delta(uint64_t old_value, uint64_t new_value) {
   return static_cast<int64_t>(new_value) - static_cast<int64_t>(old_value);
 }
-
-uint64_t magnitude(int64_t v) { return v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v); }
 
 ImageSide side_of(const Analysis& a) {
   return {a.image.reference, a.image.name, a.image.platform, a.image.manifest_digest, a.image.config_digest, a.totals};

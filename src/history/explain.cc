@@ -1,12 +1,11 @@
 #include "history/explain.h"
+#include "util/text.h"
 
 #include <algorithm>
 
 namespace layerscope {
 
 namespace {
-
-uint64_t magnitude(int64_t v) { return v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v); }
 
 bool is_below(const std::string& path, const std::string& dir) {
   return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';

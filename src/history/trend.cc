@@ -25,6 +25,7 @@
 #include "history/explain.h"
 #include "history/layer_pairing.h"
 #include "layerscope/history.h"
+#include "util/text.h"
 #include "util/units.h"
 
 namespace layerscope {
@@ -32,8 +33,6 @@ namespace layerscope {
 namespace {
 
 int64_t signed_delta(uint64_t a, uint64_t b) { return static_cast<int64_t>(b) - static_cast<int64_t>(a); }
-
-uint64_t magnitude(int64_t v) { return v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v); }
 
 std::optional<double> percent_of(int64_t delta, uint64_t base) {
   if (base == 0) return std::nullopt;

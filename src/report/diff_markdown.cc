@@ -6,13 +6,12 @@
 #include "layerscope/diff.h"
 #include "report/delta_util.h"
 #include "report/text_util.h"
+#include "util/text.h"
 #include "util/units.h"
 
 namespace layerscope {
 
 namespace {
-
-uint64_t magnitude(int64_t v) { return v < 0 ? static_cast<uint64_t>(-(v + 1)) + 1 : static_cast<uint64_t>(v); }
 
 // The layer that moved the content size most in the direction of the total change.
 const LayerDelta* main_layer(const ImageDiff& d) {
@@ -52,7 +51,7 @@ void dir_rows(std::string& out, const DirDeltaNode& n, int depth, int limit) {
   for (const auto& c : n.children) dir_rows(out, c, depth + 1, limit);
 }
 
-std::string index_text(int i) { return i < 0 ? "–" : std::to_string(i); }
+std::string markdown_index(int i) { return i < 0 ? "–" : std::to_string(i); }
 
 }  // namespace
 
@@ -91,7 +90,7 @@ std::string render_diff_markdown(const ImageDiff& d, const DiffRenderOptions& o)
     std::string text = md_code(fit(l.instruction(), 100));
     if (!l.source.empty()) text += " (" + md_cell(l.source) + ")";
     for (const auto& dir : l.dirs) text += "<br>" + human_delta(dir.delta) + " in " + md_code(dir.path);
-    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", index_text(l.old_index), index_text(l.new_index),
+    out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", markdown_index(l.old_index), markdown_index(l.new_index),
                        layer_change_name(l.change), human_delta(l.content_delta), human_delta(l.compressed_delta), text);
   }
   out += "\n</details>\n";

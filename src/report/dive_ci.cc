@@ -18,6 +18,7 @@
 
 #include "layerscope/error.h"
 #include "report/dive_format.h"
+#include "util/text.h"
 #include "util/units.h"
 
 namespace layerscope {
@@ -28,12 +29,6 @@ constexpr const char* kLowestEfficiency = "lowestEfficiency";
 constexpr const char* kHighestWastedBytes = "highestWastedBytes";
 constexpr const char* kHighestUserWastedPercent = "highestUserWastedPercent";
 
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
@@ -42,7 +37,7 @@ std::string trim(std::string_view s) {
 
 // Newer dive versions treat these like "disabled" (trimmed, any case).
 bool is_disabled(const std::string& value) {
-  std::string v = lower_ascii(trim(value));
+  std::string v = ascii_lower(trim(value));
   return v.empty() || v == "disabled" || v == "off" || v == "false";
 }
 
@@ -138,7 +133,7 @@ DiveCiConfig parse_dive_ci(std::string_view yaml_text) {
     for (const auto& kv : rules) {
       if (!kv.first.IsScalar()) continue;
       const std::string key = kv.first.Scalar();
-      if (std::find(keys.spellings.begin(), keys.spellings.end(), lower_ascii(key)) == keys.spellings.end()) continue;
+      if (std::find(keys.spellings.begin(), keys.spellings.end(), ascii_lower(key)) == keys.spellings.end()) continue;
       DiveRuleSetting s;
       const YAML::Node& v = kv.second;
       if (!v || v.IsNull()) {

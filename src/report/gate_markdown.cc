@@ -299,7 +299,7 @@ void remaining_findings(std::string& out, const Analysis& a, const SarifOptions&
   details_close(out);
 }
 
-void dockerignore(std::string& out, const Analysis& a) {
+void dockerignore_section(std::string& out, const Analysis& a) {
   if (a.dockerignore.empty()) return;
   details_open(out, fmt::format("Suggested .dockerignore lines ({})", a.dockerignore.size()));
   out += "```\n";
@@ -320,7 +320,7 @@ std::string render_gate_markdown(const Analysis& a, const GateResult& g, const S
   all_checks(out, g);
   all_violations(out, g, o);
   remaining_findings(out, a, o);
-  dockerignore(out, a);
+  dockerignore_section(out, a);
   // One trailing newline, so appending to $GITHUB_STEP_SUMMARY keeps sections apart.
   while (out.size() > 1 && out[out.size() - 1] == '\n' && out[out.size() - 2] == '\n') out.pop_back();
   return out;

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 
+#include "util/text.h"
 #include "util/units.h"
 
 namespace layerscope::gate_util {
 
 namespace {
-
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
 bool contains(std::string_view s, std::string_view part) { return s.find(part) != std::string_view::npos; }
 

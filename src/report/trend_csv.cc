@@ -20,7 +20,7 @@ std::string field(const std::string& s) {
   return out + "\"";
 }
 
-std::string pct(std::optional<double> p) {
+std::string csv_percent(std::optional<double> p) {
   if (!p) return "";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f", std::round(*p * 100.0) / 100.0);
@@ -46,10 +46,10 @@ std::string render_trend_csv(const Trend& t) {
         std::to_string(p.compressed_bytes),
         std::to_string(p.final_bytes),
         p.has_previous ? std::to_string(p.delta_previous) : "",
-        p.has_previous ? pct(p.percent_previous) : "",
+        p.has_previous ? csv_percent(p.percent_previous) : "",
         p.has_baseline ? std::to_string(p.baseline) : "",
         p.has_baseline ? std::to_string(p.delta_baseline) : "",
-        p.has_baseline ? pct(p.percent_baseline) : "",
+        p.has_baseline ? csv_percent(p.percent_baseline) : "",
         trend_event_name(p.event),
         labels,
     };

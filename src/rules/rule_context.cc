@@ -118,12 +118,6 @@ Finding RuleContext::make(int layer, const std::vector<EntryRef>& matched, std::
   return f;
 }
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
-bool ends_with(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool has_component(std::string_view path, std::string_view name) {
   size_t i = 0;
   while (i <= path.size()) {

@@ -11,6 +11,7 @@
 
 #include "layerscope/analysis.h"
 #include "layerscope/findings.h"
+#include "util/text.h"
 
 namespace layerscope::rules {
 
@@ -81,8 +82,8 @@ std::string reshipped_note(int origin, const std::vector<EntryRef>& group);
 std::string count_noun(uint64_t n, const char* singular, const char* plural);
 
 // Path helpers shared by the rules: paths are relative, '/'-separated, no leading slash.
-bool starts_with(std::string_view s, std::string_view prefix);
-bool ends_with(std::string_view s, std::string_view suffix);
+using layerscope::ends_with;  // util/text.h
+using layerscope::starts_with;
 bool has_component(std::string_view path, std::string_view name);
 bool has_sequence(std::string_view path, std::string_view seq);  // "a/b" as whole components
 

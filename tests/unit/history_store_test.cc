@@ -16,13 +16,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
-class TempDir {
+class HistoryDir {
  public:
-  TempDir() {
+  HistoryDir() {
     std::string tmpl = (fs::temp_directory_path() / "ls-history-XXXXXX").string();
     path_ = mkdtemp(tmpl.data());
   }
-  ~TempDir() { fs::remove_all(path_); }
+  ~HistoryDir() { fs::remove_all(path_); }
   std::string operator/(const std::string& name) const { return (fs::path(path_) / name).string(); }
 
  private:
@@ -57,7 +57,7 @@ Snapshot sample(const std::string& series, const std::string& time, uint64_t con
 }  // namespace
 
 TEST(HistoryStore, CreatesDirectoryAndRoundTripsASnapshot) {
-  TempDir dir;
+  HistoryDir dir;
   std::string db = dir / "nested/deeper/history.db";
   Snapshot s = sample("app", "2026-01-05T10:00:00Z", 123456);
   {
@@ -98,7 +98,7 @@ TEST(HistoryStore, CreatesDirectoryAndRoundTripsASnapshot) {
 }
 
 TEST(HistoryStore, FiltersBySeriesSinceAndLast) {
-  TempDir dir;
+  HistoryDir dir;
   HistoryStore store(dir / "h.db", HistoryStore::OpenMode::kCreate);
   // Recorded out of order: queries come back in time order.
   store.append(sample("app", "2026-01-03T00:00:00Z", 3000));
@@ -126,7 +126,7 @@ TEST(HistoryStore, FiltersBySeriesSinceAndLast) {
 }
 
 TEST(HistoryStore, WalModeAndSchemaVersion) {
-  TempDir dir;
+  HistoryDir dir;
   std::string path = dir / "h.db";
   { HistoryStore store(path, HistoryStore::OpenMode::kCreate); }
   SqliteDb db(path, false, 1000);
@@ -140,7 +140,7 @@ TEST(HistoryStore, WalModeAndSchemaVersion) {
 }
 
 TEST(HistoryStore, RefusesANewerSchema) {
-  TempDir dir;
+  HistoryDir dir;
   std::string path = dir / "h.db";
   { HistoryStore store(path, HistoryStore::OpenMode::kCreate); }
   {
@@ -157,7 +157,7 @@ TEST(HistoryStore, RefusesANewerSchema) {
 }
 
 TEST(HistoryStore, RefusesOtherDatabasesAndNonDatabases) {
-  TempDir dir;
+  HistoryDir dir;
   {
     SqliteDb db(dir / "other.db", true, 1000);
     db.exec("CREATE TABLE t (x)");
@@ -184,7 +184,7 @@ TEST(HistoryStore, RefusesOtherDatabasesAndNonDatabases) {
 }
 
 TEST(HistoryStore, ConcurrentWritersAllLand) {
-  TempDir dir;
+  HistoryDir dir;
   std::string path = dir / "h.db";
   constexpr int kWriters = 4, kEach = 15;
   std::vector<std::thread> threads;
@@ -219,7 +219,7 @@ TEST(HistoryStore, ConcurrentWritersAllLand) {
 }
 
 TEST(HistoryStore, ATransactionThatFailsLeavesNoTrace) {
-  TempDir dir;
+  HistoryDir dir;
   HistoryStore store(dir / "h.db", HistoryStore::OpenMode::kCreate);
   store.append(sample("app", "2026-01-01T00:00:00Z", 1000));
   Snapshot bad = sample("app", "2026-01-02T00:00:00Z", 2000);

@@ -9,7 +9,7 @@ using namespace layerscope;
 
 namespace {
 
-LayerIndex idx(const lstest::TarBuilder& b) {
+LayerIndex indexed(const lstest::TarBuilder& b) {
   MemorySource src(b.finish());
   return index_layer(src, "test", IndexOptions{});
 }
@@ -24,8 +24,8 @@ MergeResult merge(const std::vector<LayerIndex>& layers) {
 
 TEST(Merge, AddedModifiedDeletedFollowTheLowerTree) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().dir("etc").file("etc/a", "12345").file("etc/b", "123")));
-  ls.push_back(idx(lstest::TarBuilder().file("etc/a", "1234567").file("etc/c", "1").whiteout("etc/b")));
+  ls.push_back(indexed(lstest::TarBuilder().dir("etc").file("etc/a", "12345").file("etc/b", "123")));
+  ls.push_back(indexed(lstest::TarBuilder().file("etc/a", "1234567").file("etc/c", "1").whiteout("etc/b")));
   MergeResult m = merge(ls);
   EXPECT_EQ(m.layers[1].added.files, 1u);
   EXPECT_EQ(m.layers[1].added.bytes, 1u);
@@ -41,8 +41,8 @@ TEST(Merge, AddedModifiedDeletedFollowTheLowerTree) {
 
 TEST(Merge, WhiteoutRemovesAWholeDirectory) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("app/x", "0123456789").file("app/sub/y", "01234")));
-  ls.push_back(idx(lstest::TarBuilder().whiteout("app")));
+  ls.push_back(indexed(lstest::TarBuilder().file("app/x", "0123456789").file("app/sub/y", "01234")));
+  ls.push_back(indexed(lstest::TarBuilder().whiteout("app")));
   MergeResult m = merge(ls);
   EXPECT_EQ(m.layers[1].deleted.files, 2u);
   EXPECT_EQ(m.layers[1].deleted.bytes, 15u);
@@ -51,9 +51,9 @@ TEST(Merge, WhiteoutRemovesAWholeDirectory) {
 
 TEST(Merge, OpaqueHidesOnlyLowerContents) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("opt/a", "aa").file("opt/b", "bbb")));
+  ls.push_back(indexed(lstest::TarBuilder().file("opt/a", "aa").file("opt/b", "bbb")));
   // The new file comes BEFORE the marker in tar order: it must survive all the same.
-  ls.push_back(idx(lstest::TarBuilder().dir("opt").file("opt/c", "c").opaque("opt")));
+  ls.push_back(indexed(lstest::TarBuilder().dir("opt").file("opt/c", "c").opaque("opt")));
   MergeResult m = merge(ls);
   EXPECT_EQ(m.layers[1].deleted.files, 2u);
   EXPECT_EQ(m.layers[1].deleted.bytes, 5u);
@@ -63,9 +63,9 @@ TEST(Merge, OpaqueHidesOnlyLowerContents) {
 
 TEST(Merge, WhiteoutAndReAddInOneLayerCountsAsModified) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("thing", std::string(40, 't'))));
-  ls.push_back(idx(lstest::TarBuilder().whiteout("thing").dir("thing").file("thing/inner", std::string(30, 'i'))));
-  ls.push_back(idx(lstest::TarBuilder().file("thing", std::string(40, 't'))));
+  ls.push_back(indexed(lstest::TarBuilder().file("thing", std::string(40, 't'))));
+  ls.push_back(indexed(lstest::TarBuilder().whiteout("thing").dir("thing").file("thing/inner", std::string(30, 'i'))));
+  ls.push_back(indexed(lstest::TarBuilder().file("thing", std::string(40, 't'))));
   MergeResult m = merge(ls);
   EXPECT_EQ(m.layers[1].deleted.files, 1u);
   EXPECT_EQ(m.layers[1].added.files, 1u);  // thing/inner did not exist below
@@ -79,7 +79,7 @@ TEST(Merge, WhiteoutAndReAddInOneLayerCountsAsModified) {
 
 TEST(Merge, DuplicateEntryInOneLayerLastWins) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("dup", std::string(10, 'a')).file("dup", std::string(20, 'b'))));
+  ls.push_back(indexed(lstest::TarBuilder().file("dup", std::string(10, 'a')).file("dup", std::string(20, 'b'))));
   MergeResult m = merge(ls);
   EXPECT_EQ(m.layers[0].added.files, 2u);
   EXPECT_EQ(m.layers[0].added.bytes, 30u);
@@ -91,8 +91,8 @@ TEST(Merge, DuplicateEntryInOneLayerLastWins) {
 
 TEST(Merge, WhiteoutOfAMissingPathIsADiagnosticNotAnError) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("x", "1")));
-  ls.push_back(idx(lstest::TarBuilder().whiteout("nothere")));
+  ls.push_back(indexed(lstest::TarBuilder().file("x", "1")));
+  ls.push_back(indexed(lstest::TarBuilder().whiteout("nothere")));
   MergeResult m = merge(ls);
   ASSERT_EQ(m.diagnostics.size(), 1u);
   EXPECT_EQ(m.diagnostics[0].code, "whiteout-missing-target");
@@ -101,8 +101,8 @@ TEST(Merge, WhiteoutOfAMissingPathIsADiagnosticNotAnError) {
 
 TEST(Merge, MetadataOnlyRewriteIsAnOverwriteWithTheSameHash) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("s", "secret", 0644)));
-  ls.push_back(idx(lstest::TarBuilder().file("s", "secret", 0600)));
+  ls.push_back(indexed(lstest::TarBuilder().file("s", "secret", 0644)));
+  ls.push_back(indexed(lstest::TarBuilder().file("s", "secret", 0600)));
   MergeResult m = merge(ls);
   ASSERT_EQ(m.shadows.size(), 1u);
   EXPECT_EQ(m.shadows[0].reason, ShadowReason::kOverwritten);
@@ -114,10 +114,10 @@ TEST(Merge, MetadataOnlyRewriteIsAnOverwriteWithTheSameHash) {
 // of a kind per layer are listed, then one line counts the rest.
 TEST(Merge, DiagnosticsOfOneKindAreCappedPerLayer) {
   std::vector<LayerIndex> ls;
-  ls.push_back(idx(lstest::TarBuilder().file("x", "1")));
+  ls.push_back(indexed(lstest::TarBuilder().file("x", "1")));
   lstest::TarBuilder b;
   for (int i = 0; i < 1000; ++i) b.whiteout("gone" + std::to_string(i));
-  ls.push_back(idx(b));
+  ls.push_back(indexed(b));
   MergeResult m = merge(ls);
   ASSERT_EQ(m.diagnostics.size(), 21u);
   for (const auto& d : m.diagnostics) EXPECT_EQ(d.code, "whiteout-missing-target");
@@ -133,7 +133,7 @@ TEST(Merge, RegularFileNamedRootIsRejected) {
     lstest::TarBuilder b;
     b.raw_entry(name, '0', "xyz", 3);
     try {
-      idx(b);
+      indexed(b);
       ADD_FAILURE() << name << ": accepted";
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::kFormat) << name;
@@ -141,5 +141,5 @@ TEST(Merge, RegularFileNamedRootIsRejected) {
     }
   }
   // A root directory entry stays fine.
-  EXPECT_NO_THROW(idx(lstest::TarBuilder().dir(".").file("a", "1")));
+  EXPECT_NO_THROW(indexed(lstest::TarBuilder().dir(".").file("a", "1")));
 }

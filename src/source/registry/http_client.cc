@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "layerscope/error.h"
+#include "util/text.h"
 
 namespace layerscope::registry {
 
@@ -24,11 +25,6 @@ constexpr long kPollSliceMs = 1000;
 void global_init() {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string trim(std::string_view s) {
@@ -233,7 +229,7 @@ size_t HttpTransfer::on_header(char* data, size_t size, size_t n, void* self) {
   }
   auto colon = text.find(':');
   if (colon != std::string::npos) {
-    t->headers_.list.emplace_back(lower(text.substr(0, colon)), trim(std::string_view(text).substr(colon + 1)));
+    t->headers_.list.emplace_back(ascii_lower(text.substr(0, colon)), trim(std::string_view(text).substr(colon + 1)));
   }
   return len;
 }

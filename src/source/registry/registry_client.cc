@@ -8,6 +8,7 @@
 
 #include "layerscope/error.h"
 #include "source/registry/registry_error.h"
+#include "util/text.h"
 
 namespace layerscope::registry {
 
@@ -23,10 +24,6 @@ constexpr unsigned kMaxReauthentications = 2;
 bool is_dir(const std::string& p) {
   struct stat st {};
   return ::stat(p.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 // containers-certs.d(5): *.crt are CAs, X.cert + X.key a client certificate pair.

@@ -6,12 +6,11 @@
 #include "source/registry/blob_stream.h"
 #include "util/digest.h"
 #include "util/json.h"
+#include "util/text.h"
 
 namespace layerscope::registry {
 
 namespace {
-
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
 std::string what_of(const std::string& store, const std::string& path) {
   auto slash = path.find('/');

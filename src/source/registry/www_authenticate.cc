@@ -1,4 +1,5 @@
 #include "source/registry/www_authenticate.h"
+#include "util/text.h"
 
 #include <cctype>
 
@@ -8,11 +9,6 @@ namespace {
 
 bool is_tchar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 class Lexer {
@@ -97,7 +93,7 @@ std::vector<Challenge> parse_www_authenticate(const std::string& header) {
       continue;
     }
     Challenge ch;
-    ch.scheme = lower(scheme);
+    ch.scheme = ascii_lower(scheme);
     // Parameters until the next "token SP" that is not followed by '=' (a new challenge).
     for (;;) {
       if (lx.at_end()) break;
@@ -115,7 +111,7 @@ std::vector<Challenge> parse_www_authenticate(const std::string& header) {
         break;
       }
       std::string value = lx.peek_quote() ? lx.quoted() : lx.bare_value();
-      ch.params[lower(name)] = value;
+      ch.params[ascii_lower(name)] = value;
     }
     out.push_back(std::move(ch));
   }
