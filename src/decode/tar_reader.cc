@@ -115,7 +115,8 @@ TarReader::TarReader(ByteSource& src, std::string what, size_t buffer_size)
     : src_(src),
       what_(std::move(what)),
       buf_(std::max(buffer_size, 4 * kBlock)),
-      fill_chunk_(src.can_borrow() ? std::min(buf_.size(), kBorrowingFill) : buf_.size()) {}
+      borrowing_(src.can_borrow()),
+      fill_chunk_(borrowing_ ? std::min(buf_.size(), kBorrowingFill) : buf_.size()) {}
 
 void TarReader::fail(const std::string& why, uint64_t at) const {
   std::string where = current_name_.empty() ? "" : ": " + current_name_;
@@ -348,7 +349,7 @@ bool TarReader::next(TarEntry& e) {
 
 void TarReader::read_data(const std::function<void(const uint8_t*, size_t)>& sink) {
   while (data_left_) {
-    if (pos_ == len_ && fill_chunk_ < buf_.size() && !eof_) {
+    if (pos_ == len_ && borrowing_ && !eof_) {
       // The buffer is drained: take the rest of the data straight from the source's buffer.
       const uint8_t* data = nullptr;
       size_t got = src_.borrow(&data, static_cast<size_t>(std::min(data_left_, kBorrowSpan)));

@@ -88,6 +88,7 @@ class TarReader {
   // How much fill() asks for at a time. With a source that lends its own buffer, only
   // headers are copied into buf_ and entry data is borrowed in place (read_data), so fill()
   // asks for little; otherwise it fills the whole buffer to keep read calls few.
+  bool borrowing_;  // the source lends its buffer: entry data is read in place
   size_t fill_chunk_;
   size_t pos_ = 0;
   size_t len_ = 0;
