@@ -87,8 +87,8 @@ void layers(std::string& out, const Analysis& a) {
   for (const auto& l : a.layers) {
     std::string line = "-";
     if (l.dockerfile_line > 0) {
-      line = "line " + std::to_string(l.dockerfile_line) +
-             (l.dockerfile_last_line > l.dockerfile_line ? "-" + std::to_string(l.dockerfile_last_line) : "");
+      line = fmt::format("line {}", l.dockerfile_line);
+      if (l.dockerfile_last_line > l.dockerfile_line) line += fmt::format("-{}", l.dockerfile_last_line);
     }
     out += fmt::format("<tr id=\"layer-{}\"><td class=\"num\">{}</td><td class=\"instr\"><details><summary>{}</summary>\n",
                        l.index, l.index, html_escape(l.instruction));
