@@ -5,25 +5,13 @@
 #include <string>
 
 #include "layerscope/report.h"
-#include "pipeline/analyze_opened.h"
 #include "report/html_util.h"
-#include "source/memory_store.h"
 #include "support/image_builder.h"
 #include "util/path.h"
 
 using namespace layerscope;
 
 namespace {
-
-Analysis run(lstest::OciImage& img) {
-  OpenedImage opened;
-  opened.store = std::make_unique<MemoryStore>(std::move(img.store));
-  opened.resolved = resolve_oci_layout(*opened.store, {});
-  AnalyzeOptions o;
-  o.jobs = 2;
-  StreamedLayers none;
-  return analyze_opened(opened, none, o);
-}
 
 Analysis hostile_image() {
   lstest::TarBuilder t;
@@ -38,7 +26,9 @@ Analysis hostile_image() {
   layer.created_by = "/bin/sh -c echo '<b onmouseover=alert(1)>' > /x";
   lstest::OciImage img;
   lstest::build_oci(img, {layer});
-  return run(img);
+  AnalyzeOptions o;
+  o.jobs = 2;
+  return lstest::analyze_oci(img, o);
 }
 
 }  // namespace
