@@ -1,5 +1,5 @@
 // Renderers: pure functions from an Analysis to text. JSON is the canonical machine form
-// (schema in docs/report.schema.json); the text report is for people.
+// (schema in docs/report.schema.json); the text report and the HTML page are for people.
 #pragma once
 
 #include <string>
@@ -22,5 +22,15 @@ struct TreeOptions {
 };
 
 std::string render_tree(const Analysis& a, const TreeOptions& options);
+
+// The self-contained HTML page (`analyze --format html`): inline CSS, no scripts, no external
+// resources. Its filesystem tree is bounded so a huge image still gives a page a browser opens.
+struct HtmlOptions {
+  size_t max_children = 50;    // entries listed per directory (largest first)
+  size_t max_nodes = 20'000;   // entries listed in the whole tree
+};
+
+std::string render_html(const Analysis& a);
+std::string render_html(const Analysis& a, const HtmlOptions& options);
 
 }  // namespace layerscope

@@ -13,7 +13,8 @@ class AnalyzeCommand : public Command {
   explicit AnalyzeCommand(CLI::App& parent) {
     app_ = parent.add_subcommand("analyze", "Report where an image's bytes are, layer by layer");
     image_.add_to(app_);
-    app_->add_option("--format", format_, "Output format: text or json")->check(CLI::IsMember({"text", "json"}));
+    app_->add_option("--format", format_, "Output format: text, json or html (one self-contained page)")
+        ->check(CLI::IsMember({"text", "json", "html"}));
     app_->add_option("--top", image_.analyze.top_n, "How many of the largest files and directories to list");
     app_->add_option("-o,--output", output_, "Write the report to this file instead of stdout");
     app_->add_option("--finding-paths", image_.analyze.rules.max_paths,
@@ -25,6 +26,9 @@ class AnalyzeCommand : public Command {
   }
   CLI::App* app() const override { return app_; }
   int run() override {
+    if (all_platforms_ && format_ == "html") {
+      throw Error(ErrorKind::kUsage, "--format html covers one image: use --platform instead of --all-platforms");
+    }
     AnalyzeOptions o = image_.resolve(image_.analyze.reference);
     if (!budget_.empty()) {
       auto b = parse_byte_size(budget_);
@@ -39,7 +43,9 @@ class AnalyzeCommand : public Command {
       return 0;
     }
     Analysis a = analyze(o);
-    image_.report([&] { write_output(output_, format_ == "json" ? render_json(a) : render_text(a)); });
+    image_.report([&] {
+      write_output(output_, format_ == "json" ? render_json(a) : format_ == "html" ? render_html(a) : render_text(a));
+    });
     return 0;
   }
 

@@ -141,6 +141,28 @@ std::string valid_utf8(std::string_view s) {
   return out;
 }
 
+std::string xml_escape(std::string_view raw, bool attr) {
+  std::string s = valid_utf8(raw);
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += attr ? "&quot;" : "\""; break;
+      case '\n': out += attr ? "&#10;" : "\n"; break;
+      case '\r': out += "&#13;"; break;
+      case '\t': out += attr ? "&#9;" : "\t"; break;
+      default:
+        if (c < 0x20) break;  // not allowed in XML 1.0 at all
+        out.push_back(ch);
+    }
+  }
+  return out;
+}
+
 std::string one_line(std::string_view s) {
   std::string out;
   for (char c : valid_utf8(s)) {

@@ -64,6 +64,13 @@ std::map<int, int> dockerfile_lines(const Analysis& a, const GateResult& g);
 std::string valid_utf8(std::string_view s);
 std::string one_line(std::string_view s);
 
+// Escapes for XML (and HTML) element content (attr = false) or a double-quoted attribute
+// value (attr = true): valid_utf8, then & < > (and " in attributes) as references. In
+// attributes, whitespace characters are written as references so that attribute-value
+// normalisation (XML 1.0 §3.3.3) does not turn newlines into spaces. Control characters
+// other than TAB/LF/CR are dropped: XML 1.0 cannot carry them even as references.
+std::string xml_escape(std::string_view raw, bool attr);
+
 // "fix text (saves 12.3 MB)", "" without a fix.
 std::string fix_with_savings(const Violation& v);
 

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "pipeline/analyze_opened.h"
+
 namespace lstest {
 
 namespace {
@@ -161,6 +163,14 @@ void build_oci(OciImage& img, const std::vector<LayerSpec>& layers, const std::s
   img.store.put("index.json", "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                               "\"digest\":\"" + img.manifest_digest + "\",\"size\":" + std::to_string(manifest.size()) +
                               ",\"annotations\":{\"org.opencontainers.image.ref.name\":\"1.0\"}}]}");
+}
+
+layerscope::Analysis analyze_oci(const OciImage& img, const layerscope::AnalyzeOptions& options) {
+  layerscope::OpenedImage opened;
+  opened.store = std::make_unique<layerscope::MemoryStore>(img.store);
+  opened.resolved = layerscope::resolve_oci_layout(*opened.store, {});
+  layerscope::StreamedLayers none;
+  return layerscope::analyze_opened(opened, none, options);
 }
 
 }  // namespace lstest

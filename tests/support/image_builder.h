@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "layerscope/analysis.h"
 #include "source/memory_store.h"
 
 namespace lstest {
@@ -50,5 +51,9 @@ struct OciImage {
 };
 
 void build_oci(OciImage& img, const std::vector<LayerSpec>& layers, const std::string& config_extra_json = "");
+
+// The whole pipeline (analyze_opened) on an image built in memory; the store is copied, so
+// the same image can be analysed again.
+layerscope::Analysis analyze_oci(const OciImage& img, const layerscope::AnalyzeOptions& options);
 
 }  // namespace lstest

@@ -10,9 +10,7 @@
 #include "attrib/dir_sizes.h"
 #include "layerscope/error.h"
 #include "layerscope/report.h"
-#include "pipeline/analyze_opened.h"
 #include "report/du_report.h"
-#include "source/memory_store.h"
 #include "support/image_builder.h"
 #include "support/invariants.h"
 
@@ -21,14 +19,10 @@ using namespace layerscope;
 namespace {
 
 Analysis run(lstest::OciImage& img, const std::string& dockerfile = "") {
-  OpenedImage opened;
-  opened.store = std::make_unique<MemoryStore>(std::move(img.store));
-  opened.resolved = resolve_oci_layout(*opened.store, {});
   AnalyzeOptions o;
   o.jobs = 2;
   o.dockerfile = dockerfile;
-  StreamedLayers none;
-  return analyze_opened(opened, none, o);
+  return lstest::analyze_oci(img, o);
 }
 
 std::vector<lstest::LayerSpec> layers() {

@@ -11,7 +11,6 @@
 #include "layer/indexer.h"
 #include "layerscope/merge.h"
 #include "layerscope/report.h"
-#include "pipeline/analyze_opened.h"
 #include "support/image_builder.h"
 #include "support/invariants.h"
 
@@ -62,13 +61,9 @@ Analysis analyze_memory(const std::vector<lstest::TarBuilder>& tars) {
   }
   lstest::OciImage img;
   lstest::build_oci(img, layers);
-  OpenedImage opened;
-  opened.store = std::make_unique<MemoryStore>(std::move(img.store));
-  opened.resolved = resolve_oci_layout(*opened.store, {});
   AnalyzeOptions o;
   o.jobs = 1;
-  StreamedLayers none;
-  Analysis a = analyze_opened(opened, none, o);
+  Analysis a = lstest::analyze_oci(img, o);
   lstest::expect_accounting(a);
   return a;
 }

@@ -9,9 +9,7 @@
 #include <set>
 
 #include "layerscope/report.h"
-#include "pipeline/analyze_opened.h"
 #include "pipeline/progress_source.h"
-#include "source/memory_store.h"
 #include "support/image_builder.h"
 
 using namespace layerscope;
@@ -73,15 +71,11 @@ std::vector<lstest::LayerSpec> layers() {
 }
 
 Analysis run(const lstest::OciImage& img, unsigned jobs, ProgressObserver* progress, LayerCache* cache = nullptr) {
-  OpenedImage opened;
-  opened.store = std::make_unique<MemoryStore>(img.store);
-  opened.resolved = resolve_oci_layout(*opened.store, {});
   AnalyzeOptions o;
   o.jobs = jobs;
   o.progress = progress;
   o.cache = cache;
-  StreamedLayers none;
-  return analyze_opened(opened, none, o);
+  return lstest::analyze_oci(img, o);
 }
 
 uint64_t blob_size(const lstest::OciImage& img, size_t i) {

@@ -2,7 +2,6 @@
 // that must not, both built in memory. Savings never count a byte twice.
 #include <gtest/gtest.h>
 
-#include "pipeline/analyze_opened.h"
 #include "rules/engine.h"
 #include "support/image_builder.h"
 #include "support/invariants.h"
@@ -19,14 +18,10 @@ struct Img {
 Analysis run(const Img& spec, RulesConfig rules = {}) {
   lstest::OciImage img;
   lstest::build_oci(img, spec.layers, spec.config);
-  OpenedImage opened;
-  opened.store = std::make_unique<MemoryStore>(std::move(img.store));
-  opened.resolved = resolve_oci_layout(*opened.store, {});
   AnalyzeOptions o;
   o.jobs = 1;
   o.rules = std::move(rules);
-  StreamedLayers none;
-  Analysis a = analyze_opened(opened, none, o);
+  Analysis a = lstest::analyze_oci(img, o);
   lstest::expect_accounting(a);
   return a;
 }
