@@ -7,7 +7,8 @@ build_pkgs=(build-essential cmake ninja-build pkg-config
   nlohmann-json3-dev libcli11-dev libfmt-dev libxxhash-dev libsqlite3-dev libyaml-cpp-dev)
 test_pkgs=(libgtest-dev libgmock-dev libbenchmark-dev python3 zstd isal pigz libarchive-tools
   libxml2-utils cmark-gfm docker-registry skopeo apache2-utils openssl ca-certificates curl
-  clang libclang-rt-14-dev)
+  clang libclang-rt-14-dev
+  chromium)  # headless: renders the HTML report in tests/e2e/html_report.py
 want=("${build_pkgs[@]}")
 if [ "${1:-}" = "--test" ]; then want+=("${test_pkgs[@]}"); fi
 missing=()

@@ -233,7 +233,7 @@ class Checker:
             print("SKIP chromium check: neither chromium nor chromium-browser is on the PATH")
             return
         try:
-            r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
+            r = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--dump-dom",
                                 "file://" + os.path.abspath(page)], capture_output=True, timeout=120)
         except subprocess.TimeoutExpired:
             self.check(False, "chromium: timed out")
