@@ -143,3 +143,27 @@ TEST(Merge, RegularFileNamedRootIsRejected) {
   // A root directory entry stays fine.
   EXPECT_NO_THROW(indexed(lstest::TarBuilder().dir(".").file("a", "1")));
 }
+
+// A directory replaced by a file and made a directory again within one layer, across the
+// merge's remembered parent directory: "d" becomes a file (its children buried), then "d/c"
+// makes it a directory again, so "d/a" and "d/b" must not come back and "d/c", "d/e" hang
+// under the new "d".
+TEST(Merge, ReplacingTheCurrentParentDirectoryInOneLayer) {
+  std::vector<LayerIndex> ls;
+  ls.push_back(indexed(lstest::TarBuilder()
+                           .file("d/a", "aa")
+                           .file("d/b", "bbb")
+                           .file("d", "now a file")
+                           .file("d/c", "c")
+                           .file("d/e", "ee")));
+  MergeResult m = merge(ls);
+  EXPECT_EQ(m.tree.find("d/a"), nullptr);
+  EXPECT_EQ(m.tree.find("d/b"), nullptr);
+  const TreeNode* d = m.tree.find("d");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->kind, EntryKind::kDir);
+  ASSERT_EQ(d->children.size(), 2u);
+  ASSERT_NE(m.tree.find("d/c"), nullptr);
+  EXPECT_EQ(m.tree.find("d/c")->parent, d);
+  EXPECT_EQ(m.tree.find("d/e")->parent, d);
+}
