@@ -20,7 +20,7 @@ namespace layerscope {
 
 namespace {
 
-void head(std::string& out, const Analysis& a) {
+void html_head(std::string& out, const Analysis& a) {
   const ImageInfo& im = a.image;
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n";
@@ -41,7 +41,7 @@ void head(std::string& out, const Analysis& a) {
   out += "</dl>\n</header>\n";
 }
 
-void totals(std::string& out, const Analysis& a) {
+void html_totals(std::string& out, const Analysis& a) {
   const Totals& t = a.totals;
   const Efficiency& e = a.efficiency;
   out += "<section id=\"totals\">\n<h2>Totals</h2>\n<table class=\"totals\">\n";
@@ -77,7 +77,7 @@ std::string counts(const ChangeCount& c) {
   return fmt::format("<span data-value=\"{}\">{}</span>", c.files, group_thousands(c.files));
 }
 
-void layers(std::string& out, const Analysis& a) {
+void html_layers(std::string& out, const Analysis& a) {
   uint64_t largest = 0;
   for (const auto& l : a.layers) largest = std::max(largest, l.content_bytes);
   out += "<section id=\"layers\">\n<h2>Layers</h2>\n<table class=\"layers\">\n";
@@ -104,7 +104,7 @@ void layers(std::string& out, const Analysis& a) {
   out += "</tbody>\n</table>\n</section>\n";
 }
 
-void findings(std::string& out, const Analysis& a) {
+void html_findings(std::string& out, const Analysis& a) {
   out += "<section id=\"findings\">\n<h2>Findings</h2>\n";
   if (a.findings.empty()) out += "<p class=\"note\">none</p>\n";
   for (const auto& f : a.findings) {
@@ -133,7 +133,7 @@ void findings(std::string& out, const Analysis& a) {
   out += "</section>\n";
 }
 
-void path_table(std::string& out, const char* id, const char* title, const std::vector<PathBytes>& v, bool files) {
+void html_path_table(std::string& out, const char* id, const char* title, const std::vector<PathBytes>& v, bool files) {
   if (v.empty()) return;
   out += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n<table>\n<thead><tr><th class=\"num\">size</th>"
                      "<th class=\"num\">{}</th><th>path</th></tr></thead>\n<tbody>\n",
@@ -152,13 +152,13 @@ std::string render_html(const Analysis& a) { return render_html(a, HtmlOptions{}
 
 std::string render_html(const Analysis& a, const HtmlOptions& options) {
   std::string out;
-  head(out, a);
+  html_head(out, a);
   out += "<main>\n";
-  totals(out, a);
-  layers(out, a);
-  findings(out, a);
-  path_table(out, "largest-files", "Largest files", a.largest_files, true);
-  path_table(out, "largest-dirs", "Largest directories", a.largest_dirs, false);
+  html_totals(out, a);
+  html_layers(out, a);
+  html_findings(out, a);
+  html_path_table(out, "largest-files", "Largest files", a.largest_files, true);
+  html_path_table(out, "largest-dirs", "Largest directories", a.largest_dirs, false);
   html_tree(out, a, options);
   out += fmt::format("</main>\n<footer class=\"note\"><p>layerscope {}; 1 MB = 1,000,000 bytes</p></footer>\n</body>\n</html>\n",
                      LAYERSCOPE_VERSION);
