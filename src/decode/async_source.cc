@@ -34,17 +34,10 @@ void AsyncSource::produce() {
         chunk = std::move(free_.back());
         free_.pop_back();
       }
-      // Fill the whole buffer: fewer, larger hand-overs keep the locking cost negligible.
-      chunk->size = 0;
+      // Fill the whole buffer: fewer, larger hand-overs keep the locking cost negligible, and
+      // fill_chunk() drives a decoder exactly as the -j1 path does (see chunk_source.h).
       bool eof = false;
-      while (chunk->size < chunk->capacity) {
-        size_t n = upstream_.read(chunk->data.get() + chunk->size, chunk->capacity - chunk->size);
-        if (n == 0) {
-          eof = true;
-          break;
-        }
-        chunk->size += n;
-      }
+      chunk->size = fill_chunk(upstream_, chunk->data.get(), chunk->capacity, eof);
       {
         std::lock_guard<std::mutex> lock(mu_);
         if (chunk->size) ready_.push_back(std::move(chunk));

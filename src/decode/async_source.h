@@ -14,13 +14,14 @@
 #include <vector>
 
 #include "decode/byte_source.h"
+#include "decode/chunk_source.h"
 
 namespace layerscope {
 
 class AsyncSource : public ByteSource {
  public:
   // `upstream` must outlive this object. The thread starts at construction.
-  AsyncSource(ByteSource& upstream, size_t buffer_size = 1 << 20, size_t buffers = 4);
+  AsyncSource(ByteSource& upstream, size_t buffer_size = kStageChunkBytes, size_t buffers = 4);
   ~AsyncSource() override;
   AsyncSource(const AsyncSource&) = delete;
   AsyncSource& operator=(const AsyncSource&) = delete;

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "decode/async_source.h"
+#include "decode/chunk_source.h"
 #include "decode/compression.h"
 #include "decode/tar_reader.h"
 #include "layer/cost_map.h"
@@ -125,10 +126,16 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   Checkpoints checkpoints;
   CheckpointTee positioned(*decoder, checkpoints);
   // Stage boundary 2: decompression on its own thread, hashing and tar parsing on this one.
+  // Without the pipeline a same-thread chunk stage drives the decoder instead, in the same
+  // pattern, so the compressed-cost checkpoints (and the report) do not depend on -j.
   std::optional<AsyncSource> inflate_stage;
-  bool split_inflate = options.pipeline && out.compression != Compression::kNone;
-  if (split_inflate) inflate_stage.emplace(positioned);
-  ByteSource& inflated = split_inflate ? static_cast<ByteSource&>(*inflate_stage) : positioned;
+  std::optional<ChunkSource> inflate_chunks;
+  bool compressed = out.compression != Compression::kNone;
+  if (compressed && options.pipeline) inflate_stage.emplace(positioned);
+  if (compressed && !options.pipeline) inflate_chunks.emplace(positioned);
+  ByteSource& inflated = inflate_stage   ? static_cast<ByteSource&>(*inflate_stage)
+                         : inflate_chunks ? static_cast<ByteSource&>(*inflate_chunks)
+                                          : positioned;
   LimitSource limited(inflated, options.max_tar_bytes, what);
   // An uncompressed blob is its own diff_id when both use one algorithm: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == options.tar_algorithm;

@@ -85,3 +85,61 @@ TEST(AsyncSource, BorrowReadAndSkipInterleaveWithoutLosingBytes) {
   }
   EXPECT_EQ(pos, 3'000'017u);
 }
+
+namespace {
+
+// Records every cap it is asked for; returns short reads at irregular places (as a decoder
+// does when its input window runs dry).
+class RecordingSource : public ByteSource {
+ public:
+  explicit RecordingSource(size_t total) : total_(total) {}
+  size_t read(uint8_t* buf, size_t cap) override {
+    caps.push_back(cap);
+    size_t n = std::min({cap, total_ - pos_, size_t{1000} + pos_ % 4099});
+    for (size_t i = 0; i < n; ++i) buf[i] = static_cast<uint8_t>((pos_ + i) % 253);
+    pos_ += n;
+    return n;
+  }
+  std::vector<size_t> caps;
+
+ private:
+  size_t total_, pos_ = 0;
+};
+
+template <class Reader>
+std::vector<uint8_t> drain(Reader& r, size_t piece) {
+  std::vector<uint8_t> out, buf(piece);
+  for (size_t n; (n = r.read(buf.data(), buf.size()));) out.insert(out.end(), buf.begin(), buf.begin() + n);
+  return out;
+}
+
+}  // namespace
+
+// The -j1 stage must ask its upstream (a decoder) for exactly what the async stage asks, or
+// the compressed-cost checkpoints, taken between decoder reads, would differ with -j.
+TEST(AsyncSource, ChunkSourceDrivesUpstreamLikeTheAsyncStage) {
+  RecordingSource a(300'001), b(300'001);
+  std::vector<uint8_t> via_async, via_chunks;
+  {
+    AsyncSource async(a, 65536, 3);
+    via_async = drain(async, 333);
+  }
+  ChunkSource chunks(b, 65536);
+  via_chunks = drain(chunks, 5000);
+  EXPECT_EQ(via_async, via_chunks);
+  EXPECT_EQ(via_async.size(), 300'001u);
+  EXPECT_EQ(a.caps, b.caps);
+  EXPECT_GT(a.caps.size(), 10u);
+}
+
+TEST(AsyncSource, ChunkSourceLendsEveryByteInOrder) {
+  PatternSource up(200'000);
+  ChunkSource chunks(up, 4096);
+  size_t pos = 0;
+  const uint8_t* p = nullptr;
+  for (size_t n; (n = chunks.borrow(&p, 3000));) {
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(p[i], static_cast<uint8_t>((pos + i) * 31 % 251));
+    pos += n;
+  }
+  EXPECT_EQ(pos, 200'000u);
+}
