@@ -13,8 +13,8 @@ namespace {
 // The last byte is the index revision: bump it whenever what the indexer records changes
 // (fields, or how a figure is computed), so caches written by an older build are ignored
 // even when the release version is the same. 3: compressed-cost checkpoints independent of
-// input chunking; sha512 diff_ids.
-constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 3};
+// input chunking; sha512 diff_ids. 4: checkpoints the same at any -j.
+constexpr char kMagic[8] = {'L', 'S', 'I', 'D', 'X', 0, 0, 4};
 
 class Writer {
  public:
