@@ -4,7 +4,9 @@
 Files are taken from /usr in sorted order and cut into layers of the requested sizes; tar
 streams are written by GNU tar with fixed owners and mtimes, compressed by pigz -6 (gzip)
 or zstd -3, and wrapped as real images (an OCI layout, or a docker-save archive), so the
-same machine always produces the same images. Nothing here is part of the product.
+same machine always produces the same images. A machine whose /usr holds fewer bytes than
+the cases need (about 4 GB) gets its /usr again under usr-copy1/, usr-copy2/, ..., so every
+image has the size its case names. Nothing here is part of the product.
 """
 import hashlib
 import json
@@ -16,10 +18,11 @@ import tarfile
 MB = 1000 * 1000
 
 
-def collect_files(root, limit_bytes, skip=0):
-    """Regular files under root in sorted order, after skipping `skip` bytes' worth."""
-    out, total, seen = [], 0, 0
-    for dirpath, dirnames, filenames in os.walk(root):
+def usr_files():
+    """(name in the tar, size) of every readable regular file under /usr, in sorted order,
+    endlessly: pass k > 0 names them usr-copy<k>/... (see LINKS)."""
+    listing = []
+    for dirpath, dirnames, filenames in os.walk("/usr"):
         dirnames.sort()
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
@@ -29,22 +32,50 @@ def collect_files(root, limit_bytes, skip=0):
                 continue
             if not os.path.isfile(path) or os.path.islink(path) or not os.access(path, os.R_OK):
                 continue
-            if seen < skip:
-                seen += st.st_size
-                continue
-            out.append(path)
-            total += st.st_size
-            if total >= limit_bytes:
-                return out, total
-    return out, total
+            listing.append((path[len("/usr/"):], st.st_size))
+    if not sum(size for _, size in listing):
+        sys.exit("mkbench: /usr has no readable file content to build images from")
+    npass = 0
+    while True:
+        prefix = "usr" if npass == 0 else "usr-copy%d" % npass
+        for rel, size in listing:
+            yield prefix + "/" + rel, size
+        npass += 1
+
+
+def collect_files(limit_bytes, skip=0):
+    """Files in usr_files() order worth `limit_bytes`, after skipping `skip` bytes' worth."""
+    out, total, seen = [], 0, 0
+    for name, size in usr_files():
+        if seen < skip:
+            seen += size
+            continue
+        out.append(name)
+        total += size
+        if total >= limit_bytes:
+            return out, total
+
+
+# GNU tar reads every file through a directory of symlinks to /usr (usr, usr-copy1, ...):
+# the kernel follows the link in the middle of a path, so the tar holds regular files named
+# usr/... as if read from /, and the copies under their own names.
+LINKS = "/tmp/layerscope-mkbench-links"
 
 
 def write_tar(files, dest):
+    os.makedirs(LINKS, exist_ok=True)
+    for top in sorted({f.split("/", 1)[0] for f in files}):
+        link = os.path.join(LINKS, top)
+        if not os.path.islink(link):
+            try:
+                os.symlink("/usr", link)
+            except FileExistsError:  # another mkbench made it meanwhile
+                pass
     listing = dest + ".list"
     with open(listing, "w") as f:
         for p in files:
-            f.write(p.lstrip("/") + "\n")
-    subprocess.run(["tar", "-C", "/", "-cf", dest, "--no-recursion", "--files-from", listing, "--mtime=@0",
+            f.write(p + "\n")
+    subprocess.run(["tar", "-C", LINKS, "-cf", dest, "--no-recursion", "--files-from", listing, "--mtime=@0",
                     "--owner=0", "--group=0", "--numeric-owner", "--format=pax",
                     "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime"], check=True)
     os.unlink(listing)
@@ -95,7 +126,7 @@ def oci_image(out_dir, layer_sizes_mb, how, skip=0):
     os.makedirs(out_dir, exist_ok=True)
     descs, diff_ids = [], []
     for i, size in enumerate(layer_sizes_mb):
-        files, total = collect_files("/usr", size * MB, skip)
+        files, total = collect_files(size * MB, skip)
         skip += total
         tar_path = os.path.join(out_dir, "layer%d.tar" % i)
         write_tar(files, tar_path)
@@ -121,22 +152,17 @@ def oci_image(out_dir, layer_sizes_mb, how, skip=0):
 
 def many_small_and_some_large(n_small, total_bytes, small_below=64 * 1024, large_from=1 << 20):
     """A bloated application image's shape: `n_small` files under 64 KiB (sources, .pyc,
-    metadata) and large files (libraries, models) until `total_bytes`, from /usr in sorted order."""
+    metadata) and large files (libraries, models) until `total_bytes`, from usr_files()."""
     small, large, bytes_small, bytes_large = [], [], 0, 0
-    for dirpath, dirnames, filenames in os.walk("/usr"):
-        dirnames.sort()
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            if os.path.islink(path) or not os.path.isfile(path) or not os.access(path, os.R_OK):
-                continue
-            size = os.lstat(path).st_size
-            if size < small_below and len(small) < n_small:
-                small.append(path)
-                bytes_small += size
-            elif size >= large_from and bytes_small + bytes_large < total_bytes:
-                large.append(path)
-                bytes_large += size
-    return small, large
+    for name, size in usr_files():
+        if size < small_below and len(small) < n_small:
+            small.append(name)
+            bytes_small += size
+        elif size >= large_from and bytes_small + bytes_large < total_bytes:
+            large.append(name)
+            bytes_large += size
+        if len(small) >= n_small and bytes_small + bytes_large >= total_bytes:
+            return small, large
 
 
 def docker_save_files(out_path, n_layers, n_small, total_bytes):
