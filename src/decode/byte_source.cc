@@ -115,6 +115,30 @@ size_t PrefixedSource::read(uint8_t* buf, size_t cap) {
   return inner_.read(buf, cap);
 }
 
+size_t PrefixedSource::borrow(const uint8_t** data, size_t cap) {
+  if (pos_ < prefix_.size()) {
+    size_t n = std::min(cap, prefix_.size() - pos_);
+    *data = prefix_.data() + pos_;
+    pos_ += n;
+    return n;
+  }
+  return inner_.borrow(data, cap);
+}
+
+size_t next_window(ByteSource& src, uint8_t* buf, size_t cap, const uint8_t** window) {
+  *window = buf;
+  if (!src.can_borrow()) return read_full(src, buf, cap);
+  const uint8_t* lent = nullptr;
+  size_t got = src.borrow(&lent, cap);
+  if (got == cap || got == 0) {
+    if (got) *window = lent;
+    return got;
+  }
+  // The window straddles two of the source's buffers: assemble it.
+  std::memcpy(buf, lent, got);
+  return got + read_full(src, buf + got, cap - got);
+}
+
 HashingSource::HashingSource(ByteSource& inner, bool hash, DigestAlgorithm algorithm)
     : inner_(inner), hash_(hash), hasher_(algorithm) {}
 

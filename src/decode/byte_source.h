@@ -37,6 +37,13 @@ class ByteSource {
 // and any connection count).
 size_t read_full(ByteSource& src, uint8_t* buf, size_t cap);
 
+// A decoder's next input window: the next `cap` bytes (fewer only at the end), lent in place
+// when the source below holds them all in one buffer of its own (the async stage's ring),
+// else read into `buf`. The window holds the same bytes either way, so a decoder consumes,
+// and is checkpointed, identically at any -j; lending only saves the copy. Points `*window`
+// at the bytes, which stay valid until the next call on `src`; returns their count.
+size_t next_window(ByteSource& src, uint8_t* buf, size_t cap, const uint8_t** window);
+
 // A decompressor: a ByteSource that also says how much compressed input it has consumed, so
 // positions in the output can be mapped back to the blob (compressed-cost estimates).
 class Decoder : public ByteSource {
@@ -95,6 +102,8 @@ class PrefixedSource : public ByteSource {
   PrefixedSource(std::vector<uint8_t> prefix, ByteSource& inner)
       : prefix_(std::move(prefix)), inner_(inner) {}
   size_t read(uint8_t* buf, size_t cap) override;
+  bool can_borrow() const override { return inner_.can_borrow(); }
+  size_t borrow(const uint8_t** data, size_t cap) override;
 
  private:
   std::vector<uint8_t> prefix_;

@@ -45,16 +45,24 @@ void GzipSource::fail(const std::string& why) const {
 bool GzipSource::refill() {
   if (in_eof_) return false;
   in_consumed_ += in_len_ - st_->avail_in;
-  // Keep any bytes ISA-L has not consumed yet at the front of the buffer.
   size_t keep = st_->avail_in;
-  if (keep) std::memmove(in_.data(), st_->next_in, keep);
   size_t got = 0;
-  if (keep < in_.size()) {
-    got = read_full(inner_, in_.data() + keep, in_.size() - keep);
-    if (got == 0) in_eof_ = true;
+  if (keep == 0) {
+    // The usual case (ISA-L takes all it is given): a whole window, lent in place when the
+    // async stage holds it, which spares the inflate thread a copy of every compressed byte.
+    const uint8_t* window = nullptr;
+    got = next_window(inner_, in_.data(), in_.size(), &window);
+    st_->next_in = const_cast<uint8_t*>(window);  // ISA-L's API is not const; it only reads
+  } else {
+    // Bytes ISA-L has not consumed yet (a header straddling the window, the bytes after a
+    // member) go to the front of our own buffer, before the next call on `inner_` can
+    // invalidate a lent window they may sit in.
+    std::memmove(in_.data(), st_->next_in, keep);
+    if (keep < in_.size()) got = read_full(inner_, in_.data() + keep, in_.size() - keep);
+    st_->next_in = in_.data();
   }
+  if (got == 0 && keep < in_.size()) in_eof_ = true;
   in_len_ = keep + got;
-  st_->next_in = in_.data();
   st_->avail_in = static_cast<uint32_t>(in_len_);
   return got > 0;
 }

@@ -23,7 +23,7 @@ size_t ZstdSource::read(uint8_t* buf, size_t cap) {
   for (;;) {
     if (in_pos_ == in_len_ && !in_eof_) {
       in_consumed_ += in_len_;
-      in_len_ = read_full(inner_, in_.data(), in_.size());
+      in_len_ = next_window(inner_, in_.data(), in_.size(), &in_ptr_);
       in_pos_ = 0;
       if (in_len_ == 0) {
         in_eof_ = true;
@@ -31,7 +31,7 @@ size_t ZstdSource::read(uint8_t* buf, size_t cap) {
         any_input_ = true;
       }
     }
-    ZSTD_inBuffer input{in_.data(), in_len_, in_pos_};
+    ZSTD_inBuffer input{in_ptr_, in_len_, in_pos_};
     size_t consumed_before = in_pos_;
     ZSTD_outBuffer output{buf, cap, 0};
     size_t ret = ZSTD_decompressStream(ctx_, &output, &input);

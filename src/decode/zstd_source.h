@@ -24,6 +24,7 @@ class ZstdSource : public Decoder {
   std::string what_;
   ZSTD_DCtx_s* ctx_;
   std::vector<uint8_t> in_;
+  const uint8_t* in_ptr_ = nullptr;  // the current window: in_, or lent by inner_
   size_t in_pos_ = 0;
   size_t in_len_ = 0;
   uint64_t in_consumed_ = 0;

@@ -29,6 +29,20 @@ std::string sample(size_t n) {
   return s;
 }
 
+// Compresses about 2:1, so a few MB make a blob of many decoder input windows.
+std::string noisy_sample(size_t n) {
+  std::string s;
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  while (s.size() < n) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    s += "entry " + std::to_string(x % 1000003) + (x % 5 ? " usr/lib\n" : " site-packages\n");
+  }
+  s.resize(n);
+  return s;
+}
+
 // Returns at most a pseudo-random few bytes per read, as a network stream does.
 class ChoppySource : public ByteSource {
  public:
@@ -47,6 +61,39 @@ class ChoppySource : public ByteSource {
   unsigned state_;
 };
 
+// Lends its bytes in place, in spans of pseudo-random length (a few bytes up to 700 KB), as
+// the async stage lends its ring: decoders take whole windows from it without a copy, and
+// assemble the windows that straddle two spans.
+class LendingSource : public ByteSource {
+ public:
+  LendingSource(std::string bytes, unsigned seed) : bytes_(std::move(bytes)), state_(seed) {}
+  size_t read(uint8_t* buf, size_t cap) override {
+    const uint8_t* p = nullptr;
+    size_t n = borrow(&p, cap);
+    std::memcpy(buf, p, n);
+    return n;
+  }
+  bool can_borrow() const override { return true; }
+  size_t borrow(const uint8_t** data, size_t cap) override {
+    if (span_left_ == 0) {
+      state_ = state_ * 1103515245u + 12345u;
+      span_left_ = (state_ >> 8) % 2 ? 1 + (state_ >> 9) % 5000 : 200'000 + (state_ >> 9) % 500'000;
+    }
+    size_t n = std::min({cap, bytes_.size() - pos_, span_left_});
+    *data = reinterpret_cast<const uint8_t*>(bytes_.data()) + pos_;
+    pos_ += n;
+    span_left_ -= n;
+    lent += n;
+    return n;
+  }
+  size_t lent = 0;
+
+ private:
+  std::string bytes_;
+  size_t pos_ = 0, span_left_ = 0;
+  unsigned state_;
+};
+
 Checkpoints checkpoints(Compression c, ByteSource& src) {
   auto dec = make_decoder(c, src, "test");
   Checkpoints points;
@@ -62,15 +109,20 @@ Checkpoints checkpoints(Compression c, ByteSource& src) {
 // Compressed-cost estimates come from these checkpoints; they must not depend on how the
 // transport chunked the blob (a registry stream vs a file), or reports would differ by run.
 TEST(CostMap, CheckpointsDoNotDependOnInputChunking) {
-  std::string data = sample(2 << 20);
+  std::string data = noisy_sample(3 << 20);
   for (Compression c : {Compression::kGzip, Compression::kZstd}) {
     std::string blob = c == Compression::kGzip ? lstest::gzip(data) : lstest::zstd(data);
+    ASSERT_GT(blob.size(), 500'000u);  // several decoder input windows
     MemorySource whole(blob);
     Checkpoints ref = checkpoints(c, whole);
     ASSERT_GT(ref.size(), 10u);
     for (unsigned seed : {1u, 7u, 99u}) {
       ChoppySource choppy(blob, seed);
       EXPECT_EQ(checkpoints(c, choppy), ref) << "seed " << seed;
+      // Windows lent in place (the -j2 and up path) must decode exactly as copied ones (-j1).
+      LendingSource lending(blob, seed);
+      EXPECT_EQ(checkpoints(c, lending), ref) << "lent, seed " << seed;
+      EXPECT_EQ(lending.lent, blob.size());
     }
   }
 }
@@ -93,6 +145,25 @@ TEST(Gzip, RoundTripsLargeStreams) {
 TEST(Gzip, ReadsEveryMemberOfAMultiMemberFile) {
   std::string a = sample(100000), b = sample(70000) + "tail";
   EXPECT_EQ(inflate_all(Compression::kGzip, lstest::gzip(a) + lstest::gzip(b)), a + b);
+}
+
+// Through a lending source: members ending inside a lent window, the next header straddling
+// two spans, zero padding and a truncated end, all as with copied input.
+TEST(Gzip, LentInputDecodesLikeCopiedInput) {
+  std::string a = sample(700000), b = sample(90000), c = sample(400000);
+  std::string stream = lstest::gzip(a) + lstest::gzip(b) + lstest::gzip(c) + std::string(300, '\0');
+  for (unsigned seed : {3u, 11u, 42u, 1000u}) {
+    LendingSource lending(stream, seed);
+    auto dec = make_decoder(Compression::kGzip, lending, "test");
+    std::string out;
+    uint8_t buf[4096];
+    for (size_t n; (n = dec->read(buf, sizeof buf));) out.append(reinterpret_cast<char*>(buf), n);
+    EXPECT_EQ(out, a + b + c) << "seed " << seed;
+    EXPECT_EQ(dec->compressed_consumed(), stream.size()) << "seed " << seed;
+    LendingSource cut(stream.substr(0, stream.size() / 2), seed);
+    auto dec2 = make_decoder(Compression::kGzip, cut, "test");
+    EXPECT_THROW(while (dec2->read(buf, sizeof buf)) {}, Error) << "seed " << seed;
+  }
 }
 
 TEST(Gzip, AcceptsZeroPaddingButNotGarbage) {
