@@ -8,7 +8,17 @@
 namespace layerscope {
 
 std::string html_escape(std::string_view raw) {
-  std::string xml = gate_util::xml_escape(raw, false);
+  // Control characters other than tab and line breaks cannot appear in the page (XML drops
+  // them); a file name holding one shows U+FFFD there instead, so the reader sees that the
+  // name has a character that is not printable rather than a name that looks clean.
+  std::string shown;
+  shown.reserve(raw.size());
+  for (char ch : raw) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if ((c < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') || c == 0x7f) shown += "\xEF\xBF\xBD";
+    else shown.push_back(ch);
+  }
+  std::string xml = gate_util::xml_escape(shown, false);
   std::string out;
   out.reserve(xml.size() + 8);
   for (char c : xml) {

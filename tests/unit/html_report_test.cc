@@ -38,7 +38,8 @@ TEST(HtmlEscape, HostileStringsBecomeText) {
   EXPECT_EQ(html_escape("\"><img src=x onerror=alert(1)>"), "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;");
   EXPECT_EQ(html_escape("a&b 'c'"), "a&amp;b &#39;c&#39;");
   EXPECT_EQ(html_escape("tab\tline\n"), "tab\tline\n");
-  EXPECT_EQ(html_escape(std::string("nul\0bel\x07", 8)), "nulbel");  // control characters dropped
+  // Control characters show as U+FFFD: visible, and not in the page's markup.
+  EXPECT_EQ(html_escape(std::string("nul\0bel\x07" "del\x7f", 12)), "nul\xEF\xBF\xBD" "bel\xEF\xBF\xBD" "del\xEF\xBF\xBD");
 }
 
 TEST(HtmlEscape, InvalidUtf8BecomesReplacementCharacters) {
