@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -45,6 +46,10 @@ struct AnalyzeOptions {
   RulesConfig rules;              // thresholds, severities, allowlists, disabled rules
   std::optional<uint64_t> budget_bytes;  // --budget: project the size after every fix
   std::string dockerfile;  // --dockerfile PATH: map layers to its lines ("" = history heuristics)
+  // As given to the build: --build-arg values (over the Dockerfile's ARG defaults) and the
+  // --target stage that became the image ("" = the last stage).
+  std::map<std::string, std::string> build_args;
+  std::string target;
   RegistryOptions registry;     // for docker:// references
   ProgressObserver* progress = nullptr;  // optional: told about phases, layers and bytes read
 };

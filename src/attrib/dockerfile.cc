@@ -991,12 +991,27 @@ std::string DockerfileInstruction::display() const {
 std::vector<int> Dockerfile::final_chain() const {
   std::vector<int> chain;
   int s = stages.empty() ? -1 : static_cast<int>(stages.size()) - 1;
+  if (target_stage >= 0 && target_stage < static_cast<int>(stages.size())) s = target_stage;
   while (s >= 0) {
     chain.push_back(s);
     s = stages[s].parent_stage;
   }
   std::reverse(chain.begin(), chain.end());
   return chain;
+}
+
+void Dockerfile::select_target(const std::string& name) {
+  std::string names;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    if (!stages[i].name.empty() && ascii_lower(stages[i].name) == ascii_lower(name)) {
+      target_stage = static_cast<int>(i);
+      return;
+    }
+    if (!stages[i].name.empty()) names += (names.empty() ? "" : ", ") + stages[i].name;
+  }
+  throw Error(ErrorKind::kConfig, "--target " + name + ": the Dockerfile has no stage of that name (" +
+                                      (names.empty() ? std::string("its stages are unnamed") : "stages: " + names) +
+                                      ")");
 }
 
 std::string collapse_whitespace(std::string_view s) {

@@ -88,9 +88,16 @@ struct Dockerfile {
   std::vector<DockerfileStage> stages;              // at least one
   std::vector<std::string> warnings;                // "Dockerfile:LINE: …", not fatal
 
-  // The stages the final image is made of: the last stage and, when it is built FROM an
-  // earlier stage, that one too and so on; ordered from the one with the external base.
+  int target_stage = -1;  // the stage built (`--target`); -1: the last one
+
+  // The stages the final image is made of: the target (by default the last) stage and, when
+  // it is built FROM an earlier stage, that one too and so on; ordered from the one with the
+  // external base.
   std::vector<int> final_chain() const;
+
+  // Makes the stage named `name` the target, as `docker build --target` does (stage names are
+  // case-insensitive). Throws Error(kConfig) naming the stages when there is no such stage.
+  void select_target(const std::string& name);
 };
 
 struct DockerfileOptions {

@@ -35,6 +35,8 @@ class DiffCommand : public Command {
     request.new_image = image_.resolve(new_);
     // --dockerfile describes the build under review (NEW); OLD has its own, if any.
     request.old_image.dockerfile = old_dockerfile_;
+    request.old_image.build_args.clear();  // they describe NEW's build, as --dockerfile does
+    request.old_image.target.clear();
     // The on-disk layer cache when one is configured; otherwise diff_images shares an
     // in-memory one between the two analyses.
     request.cache = request.old_image.cache;

@@ -1,6 +1,7 @@
 #include "cli/command.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 
 #include "cli/run_watch.h"
@@ -29,6 +30,9 @@ void ImageOptions::add_options_to(CLI::App* cmd) {
   cmd->add_option("--cache-size", cache_size, "Layer cache size cap, least recently used evicted (default 2GiB)");
   cmd->add_option("--dockerfile", analyze.dockerfile,
                   "The Dockerfile the image was built from: map layers to its lines and split base vs own bytes");
+  cmd->add_option("--build-arg", build_args,
+                  "KEY=VALUE (or KEY, from the environment) as given to the build of --dockerfile; repeatable");
+  cmd->add_option("--target", analyze.target, "The --dockerfile stage that was built (docker build --target)");
   cmd->add_flag("-q,--quiet", quiet, "No progress line on stderr (it is shown only when stderr is a terminal)");
   cmd->add_flag("--stats", stats,
                 "After the run, print wall time per phase and per layer (bytes, MB/s, cache hits) on stderr");
@@ -66,6 +70,18 @@ AnalyzeOptions ImageOptions::resolve(const std::string& reference) {
     auto v = parse_byte_size(max_layer_size);
     if (!v) throw Error(ErrorKind::kUsage, "--max-layer-size: not a size: '" + max_layer_size + "'");
     o.max_layer_bytes = *v;
+  }
+  // As `docker build --build-arg`: KEY=VALUE, or a bare KEY taking its value from the
+  // environment (and left unset when the environment has none).
+  for (const auto& arg : build_args) {
+    size_t eq = arg.find('=');
+    std::string key = arg.substr(0, eq);
+    if (key.empty()) throw Error(ErrorKind::kUsage, "--build-arg: no name in '" + arg + "'");
+    if (eq != std::string::npos) {
+      o.build_args[key] = arg.substr(eq + 1);
+    } else if (const char* env = std::getenv(key.c_str())) {
+      o.build_args[key] = env;
+    }
   }
   // The cache only holds verified results, so it is off when verification is.
   if (!no_cache && !no_verify && !cache) {

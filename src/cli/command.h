@@ -30,6 +30,7 @@ struct ImageOptions {
   bool no_cache = false;
   std::string cache_dir;
   std::string cache_size;
+  std::vector<std::string> build_args;  // --build-arg KEY=VALUE or KEY (from the environment)
   std::shared_ptr<LayerCache> cache;  // opened by resolve(), shared by every analysis of the command
   bool quiet = false;  // -q: no progress line
   bool stats = false;  // --stats: phase and layer timings on stderr after the run

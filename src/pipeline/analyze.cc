@@ -140,7 +140,12 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   std::optional<Dockerfile> dockerfile;
   if (!options.dockerfile.empty()) {
     const ImageConfig& c = a.image.config;
-    dockerfile = read_dockerfile(options.dockerfile, {platform_build_args(c.os, c.architecture, c.variant)});
+    DockerfileOptions df_options{platform_build_args(c.os, c.architecture, c.variant)};
+    for (const auto& [k, v] : options.build_args) df_options.build_args[k] = v;
+    dockerfile = read_dockerfile(options.dockerfile, df_options);
+    if (!options.target.empty()) dockerfile->select_target(options.target);
+  } else if (!options.target.empty() || !options.build_args.empty()) {
+    throw Error(ErrorKind::kUsage, "--target and --build-arg describe the build of --dockerfile; give it too");
   }
 
   // 3. Index every layer in parallel; verify sizes, digests and diff_ids.

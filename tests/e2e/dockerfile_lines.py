@@ -65,6 +65,45 @@ def main():
     text = run([args.layerscope, "analyze", "--dockerfile", dockerfile, image]).stdout.decode()
     check("Dockerfile:6-14" in text and "By instruction" in text, "text report lacks the Dockerfile lines")
 
+    # --target and --build-arg, as given to `docker build`: the same Dockerfile with its first
+    # line an ARG for the base, its final stage named, and a later stage that was not built.
+    # Line numbers stay those of tiny.Dockerfile.
+    lines = open(dockerfile).read().split("\n")
+    check(lines[1] == "FROM scratch", "tiny.Dockerfile line 2 is %r" % lines[1])
+    lines[0] = "ARG BASE=busybox:1.36"
+    lines[1] = "FROM ${BASE} AS app"
+    multi = "\n".join(lines) + "\nFROM alpine:3.19 AS debug\nRUN echo debugging tools\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".Dockerfile", delete=False) as f:
+        f.write(multi)
+        multi_path = f.name
+    try:
+        p = run([args.layerscope, "analyze", "--format", "json", "--dockerfile", multi_path,
+                 "--target", "APP", "--build-arg", "BASE=scratch", image])
+        check(p.returncode == 0, "--target app: exit %d: %s" % (p.returncode, p.stderr.decode()))
+        rep = json.loads(p.stdout)
+        check([l["dockerfile_line"] for l in rep["layers"]] == [4, 6, 18, 22],
+              "--target app: lines %s" % [l["dockerfile_line"] for l in rep["layers"]])
+        check(rep["attribution"]["base_image"] == "scratch", "--build-arg BASE=scratch: %s" % rep["attribution"])
+        # Without --target the last stage ("debug", on another base) is taken as the image: its
+        # RUN matches none of the image's history, so the layers are not mapped to app's lines.
+        p = run([args.layerscope, "analyze", "--format", "json", "--dockerfile", multi_path, "--target", "app", image])
+        check(p.returncode == 0 and json.loads(p.stdout)["attribution"]["base_image"] == "busybox:1.36",
+              "ARG default without --build-arg: %s" % p.stdout[:300])
+        p = run([args.layerscope, "analyze", "--format", "json", "--dockerfile", multi_path, image])
+        rep = json.loads(p.stdout)
+        check(p.returncode == 0 and rep["attribution"]["base_image"] == "alpine:3.19",
+              "without --target: %s" % rep["attribution"])
+        lines_no_target = [l["dockerfile_line"] for l in rep["layers"]]
+        check(lines_no_target != [4, 6, 18, 22], "without --target the debug stage must not map: %s" % lines_no_target)
+        p = run([args.layerscope, "analyze", "--dockerfile", multi_path, "--target", "release", image])
+        check(p.returncode == 2 and b"no stage of that name" in p.stderr and b"stages: app, debug" in p.stderr,
+              "--target release: exit %d %r" % (p.returncode, p.stderr))
+        p = run([args.layerscope, "analyze", "--target", "app", image])
+        check(p.returncode == 2 and b"--dockerfile" in p.stderr, "--target without --dockerfile: exit %d %r"
+              % (p.returncode, p.stderr))
+    finally:
+        os.unlink(multi_path)
+
     with tempfile.NamedTemporaryFile("w", suffix=".Dockerfile", delete=False) as f:
         f.write("FROM scratch\nCOPY rootfs/ /\nRUNN true\n")
         bad = f.name

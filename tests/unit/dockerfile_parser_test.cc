@@ -287,6 +287,20 @@ TEST(DockerfileParser, MultiStageCopyFromAndChains) {
   EXPECT_FALSE(final[3].flag("link")->has_value);
   EXPECT_EQ(final[3].args, (std::vector<std::string>{"/out", "/out"}));
   EXPECT_EQ(final[4].pairs[0].second, "C.UTF-8");  // inherited from stage "base"
+
+  // docker build --target test: the image is stage "test" on top of "build".
+  Dockerfile targeted = df;
+  targeted.select_target("TEST");  // case-insensitive, as docker's
+  EXPECT_EQ(targeted.final_chain(), (std::vector<int>{0, 1}));
+  targeted.select_target("base");
+  EXPECT_EQ(targeted.final_chain(), (std::vector<int>{2}));
+  try {
+    targeted.select_target("release");
+    FAIL() << "no stage is named release";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::kConfig);
+    EXPECT_NE(e.text().find("stages: build, test, base"), std::string::npos) << e.text();
+  }
 }
 
 TEST(DockerfileParser, RunMountAndFlagChecks) {
