@@ -61,6 +61,9 @@ struct Check {
   std::string actual;       // what was measured, in the same units
   std::string message;      // one sentence
   std::vector<Violation> violations;
+  // Size checks: the limit in bytes, exactly (`threshold` is rounded for reading: 500MiB
+  // shows as "524.3 MB").
+  std::optional<uint64_t> threshold_bytes;
 };
 
 struct GateResult {

@@ -52,6 +52,7 @@ Check size_check(const Analysis& a, const char* id, const char* title, std::opti
   Check c{id, title};
   if (!limit) return c;
   c.threshold = human_bytes(*limit);
+  c.threshold_bytes = *limit;
   c.actual = human_bytes(actual);
   if (actual <= *limit) {
     c.status = CheckStatus::kPass;
@@ -69,6 +70,7 @@ Check layer_check(const Analysis& a, const char* id, const char* title, std::opt
   Check c{id, title};
   if (!limit) return c;
   c.threshold = human_bytes(*limit);
+  c.threshold_bytes = *limit;
   uint64_t worst = 0;
   for (const auto& l : a.layers) {
     uint64_t v = compressed ? l.compressed_bytes : l.content_bytes;

@@ -2,7 +2,7 @@
 // verdict, then every check with its id, status, threshold and measured value, and its
 // violations with the same fields as a finding. Like render_json, key order is fixed and
 // sizes are integer bytes: a size check also carries `actual_bytes` (exact, from the
-// analysis) and `threshold_bytes` (the configured threshold read back as bytes).
+// analysis) and `threshold_bytes` (the configured limit, exactly).
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -70,8 +70,7 @@ json gate_object(const Analysis& a, const GateResult& g) {
     j["threshold"] = valid_utf8(c.threshold);
     j["actual"] = valid_utf8(c.actual);
     if (is_size_check(c)) {
-      auto t = parse_byte_size(c.threshold);
-      j["threshold_bytes"] = t ? json(*t) : json(nullptr);
+      j["threshold_bytes"] = c.threshold_bytes ? json(*c.threshold_bytes) : json(nullptr);
       auto m = actual_bytes(a, c);
       j["actual_bytes"] = m ? json(*m) : json(nullptr);
     }

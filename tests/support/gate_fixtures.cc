@@ -1,6 +1,7 @@
 #include "support/gate_fixtures.h"
 
 #include "report/gate_eval.h"
+#include "util/units.h"
 
 using namespace layerscope;
 
@@ -72,6 +73,10 @@ Check check(std::string id, std::string title, CheckStatus status, std::string t
   c.title = std::move(title);
   c.status = status;
   c.threshold = std::move(threshold);
+  // As gate_eval does for size checks (these fixtures' limits are round SI sizes).
+  if ((c.id.rfind("budget.", 0) == 0 || c.id.rfind("layer_budget.", 0) == 0) && !c.threshold.empty()) {
+    c.threshold_bytes = parse_byte_size(c.threshold);
+  }
   c.actual = std::move(actual);
   c.message = std::move(message);
   c.violations = std::move(violations);

@@ -13,6 +13,7 @@
 #include "layerscope/error.h"
 #include "layerscope/gate_report.h"
 #include "layerscope/report.h"
+#include "report/gate_eval.h"
 #include "support/gate_fixtures.h"
 
 using namespace layerscope;
@@ -262,6 +263,15 @@ TEST(GateJson, GateObjectComesLastWithIntegerBytes) {
   EXPECT_EQ(content["status"], "fail");
   EXPECT_EQ(content["threshold"], "500.0 MB");
   EXPECT_EQ(content["threshold_bytes"], 500'000'000u);
+  {
+    // A binary-unit budget is reported exactly, though its printed threshold is rounded.
+    Policy p;
+    p.budget = {524'288'000, std::nullopt, std::nullopt};  // 500MiB
+    json g = json::parse(render_json_with_gate(a, evaluate_gate(a, p)))["gate"];
+    EXPECT_EQ(g["checks"][0]["id"], "budget.content");
+    EXPECT_EQ(g["checks"][0]["threshold"], "524.3 MB");
+    EXPECT_EQ(g["checks"][0]["threshold_bytes"], 524'288'000u);
+  }
   EXPECT_EQ(content["actual_bytes"], a.totals.content_bytes);
   EXPECT_EQ(check("layer_budget.content")["actual_bytes"], 313'300'000u) << "largest layer";
   EXPECT_TRUE(check("budget.final")["actual_bytes"].is_number()) << "exact even when skipped";
