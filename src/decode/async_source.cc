@@ -7,7 +7,7 @@ namespace layerscope {
 AsyncSource::AsyncSource(ByteSource& upstream, size_t buffer_size, size_t buffers) : upstream_(upstream) {
   for (size_t i = 0; i < buffers; ++i) {
     auto c = std::make_unique<Chunk>();
-    c->data.reset(new uint8_t[buffer_size]);
+    c->data = make_stage_buffer(buffer_size);
     c->capacity = buffer_size;
     free_.push_back(std::move(c));
   }

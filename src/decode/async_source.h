@@ -15,6 +15,7 @@
 
 #include "decode/byte_source.h"
 #include "decode/chunk_source.h"
+#include "decode/stage_buffers.h"
 
 namespace layerscope {
 
@@ -35,7 +36,7 @@ class AsyncSource : public ByteSource {
   struct Chunk {
     // Not a vector: zero-filling every buffer up front cost a measurable slice of start-up
     // time before the first byte was decoded; the producer writes each page before use.
-    std::unique_ptr<uint8_t[]> data;
+    StageBuffer data;
     size_t capacity = 0;
     size_t size = 0;
   };

@@ -20,7 +20,7 @@ size_t fill_chunk(ByteSource& src, uint8_t* buf, size_t cap, bool& eof) {
 }
 
 ChunkSource::ChunkSource(ByteSource& upstream, size_t buffer_size)
-    : upstream_(upstream), data_(new uint8_t[buffer_size]), capacity_(buffer_size) {}
+    : upstream_(upstream), data_(make_stage_buffer(buffer_size)), capacity_(buffer_size) {}
 
 bool ChunkSource::next_chunk() {
   if (pos_ < size_) return true;

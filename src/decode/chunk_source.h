@@ -11,6 +11,7 @@
 #include <memory>
 
 #include "decode/byte_source.h"
+#include "decode/stage_buffers.h"
 
 namespace layerscope {
 
@@ -31,7 +32,7 @@ class ChunkSource : public ByteSource {
   bool next_chunk();
 
   ByteSource& upstream_;
-  std::unique_ptr<uint8_t[]> data_;  // not a vector: no zero-fill of bytes about to be written
+  StageBuffer data_;  // not a vector: no zero-fill of bytes about to be written
   size_t capacity_;
   size_t size_ = 0;
   size_t pos_ = 0;

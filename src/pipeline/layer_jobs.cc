@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "decode/compression.h"
+#include "decode/stage_buffers.h"
 #include "layerscope/error.h"
 #include "pipeline/progress_source.h"
 #include "util/digest.h"
@@ -204,6 +205,8 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     if (!store.sequential()) seconds = seconds_since(started);
     progress->layer_end(i, layer_stats(ref, out[i], seconds, from_cache, store.sequential()));
   });
+  // The jobs are done: their recycled stage buffers would only add to the merge's peak.
+  release_stage_buffers();
   for (size_t i = 0; i < n; ++i) {
     if (!errors[i]) continue;
     try {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "decode/async_source.h"
+#include "decode/stage_buffers.h"
 #include "layerscope/error.h"
 
 using namespace layerscope;
@@ -142,4 +143,27 @@ TEST(AsyncSource, ChunkSourceLendsEveryByteInOrder) {
     pos += n;
   }
   EXPECT_EQ(pos, 200'000u);
+}
+
+TEST(StageBuffers, ReusedAcrossOwnersAndReleasedOnRequest) {
+  release_stage_buffers();
+  uint8_t* first = nullptr;
+  {
+    StageBuffer a = make_stage_buffer(kStageChunkBytes);
+    first = a.get();
+    a[0] = 1;
+    a[kStageChunkBytes - 1] = 2;
+  }
+  StageBuffer b = make_stage_buffer(kStageChunkBytes);
+  EXPECT_EQ(b.get(), first) << "a returned stage buffer is handed out again";
+  StageBuffer odd = make_stage_buffer(4096);  // other sizes are plain allocations
+  EXPECT_NE(odd.get(), nullptr);
+  b.reset();
+  release_stage_buffers();
+  // Nothing pooled now: the next buffer is a new allocation (it may reuse the address, so
+  // only check it is usable end to end).
+  StageBuffer c = make_stage_buffer(kStageChunkBytes);
+  c[0] = 3;
+  c[kStageChunkBytes - 1] = 4;
+  EXPECT_EQ(c[0] + c[kStageChunkBytes - 1], 7);
 }
