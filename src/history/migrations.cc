@@ -60,9 +60,9 @@ CREATE INDEX snapshot_labels_by_key ON snapshot_labels (key, value);
 void migrate_history_db(SqliteDb& db, int target) {
   // WAL lets readers (trend) run while a writer (record) commits, and a commit is durable once
   // its frames are in the -wal file: a killed writer loses only its own open transaction.
-  // The mode is stored in the file; setting it again is a no-op.
-  std::string mode = db.query_text("PRAGMA journal_mode=WAL");
-  (void)mode;  // filesystems without shared memory keep "delete" mode, which is still safe
+  // The mode is stored in the file; filesystems without shared memory keep "delete" mode,
+  // which is still safe.
+  db.use_wal();
   db.exec("PRAGMA synchronous=FULL");
   db.exec("PRAGMA foreign_keys=ON");
 

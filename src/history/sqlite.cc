@@ -2,8 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <limits>
+#include <thread>
 
 #include "layerscope/error.h"
 
@@ -45,6 +48,37 @@ SqliteDb::SqliteDb(const std::string& path, bool create, int busy_timeout_ms) : 
   }
   sqlite3_extended_result_codes(db_, 1);
   sqlite3_busy_timeout(db_, busy_timeout_ms);
+  busy_timeout_ms_ = busy_timeout_ms;
+}
+
+// Switching to WAL takes an exclusive lock, and SQLite returns SQLITE_BUSY for it at once
+// instead of calling the busy handler: several `record`s opening a new file together failed
+// with "database is locked". The mode is stored in the file, so only the first switch
+// matters; it is retried here for as long as the busy timeout would have waited.
+bool SqliteDb::use_wal() {
+  if (query_text("PRAGMA journal_mode") == "wal") return true;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(busy_timeout_ms_);
+  std::chrono::milliseconds pause(1);
+  for (;;) {
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v2(db_, "PRAGMA journal_mode=WAL", -1, &st, nullptr);
+    std::string mode;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_step(st);
+      if (rc == SQLITE_ROW) {
+        const unsigned char* t = sqlite3_column_text(st, 0);
+        mode = t ? reinterpret_cast<const char*>(t) : "";
+        rc = SQLITE_OK;
+      }
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_OK) return mode == "wal";
+    if ((rc & 0xff) != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      fail(rc, "running 'PRAGMA journal_mode=WAL'");
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
 }
 
 SqliteDb::~SqliteDb() { sqlite3_close_v2(db_); }

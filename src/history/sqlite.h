@@ -24,6 +24,10 @@ class SqliteDb {
   std::string query_text(const std::string& sql);
   int64_t query_int(const std::string& sql);
 
+  // Puts the file in WAL mode (persistent; a no-op when it already is). Returns false where the
+  // filesystem cannot do WAL (it stays in a rollback-journal mode).
+  bool use_wal();
+
   int64_t last_insert_rowid() const;
   sqlite3* handle() const { return db_; }
   const std::string& path() const { return path_; }
@@ -33,6 +37,7 @@ class SqliteDb {
  private:
   sqlite3* db_ = nullptr;
   std::string path_;
+  int busy_timeout_ms_ = 0;
 };
 
 class SqliteStatement {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
 
 #include "history/sqlite.h"
@@ -189,6 +190,8 @@ TEST(HistoryStore, ConcurrentWritersAllLand) {
   constexpr int kWriters = 4, kEach = 15;
   std::vector<std::thread> threads;
   std::atomic<int> failures{0};
+  std::mutex mu;
+  std::string why;  // the first failure's message, so a failing run says what went wrong
   for (int w = 0; w < kWriters; ++w) {
     threads.emplace_back([&, w] {
       try {
@@ -199,13 +202,15 @@ TEST(HistoryStore, ConcurrentWritersAllLand) {
           s.labels = {{"writer", std::to_string(w)}, {"i", std::to_string(i)}};
           store.append(s);
         }
-      } catch (...) {
+      } catch (const Error& e) {
         ++failures;
+        std::lock_guard<std::mutex> lock(mu);
+        if (why.empty()) why = e.text();
       }
     });
   }
   for (auto& t : threads) t.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(failures.load(), 0) << why;
   HistoryStore store(path, HistoryStore::OpenMode::kExisting);
   auto all = store.query({});
   ASSERT_EQ(all.size(), size_t{kWriters * kEach});
