@@ -37,8 +37,13 @@ size_t ZstdSource::read(uint8_t* buf, size_t cap) {
     size_t ret = ZSTD_decompressStream(ctx_, &output, &input);
     in_pos_ = input.pos;
     if (ZSTD_isError(ret)) {
+      // zstd does not say where in its input it failed (it leaves the position where the call
+      // began, and may hold part of a block from earlier input), so name the end of what it
+      // was given: the fault lies before it (a checksum mismatch can come from anywhere in
+      // the frame).
       throw Error(ErrorKind::kFormat, what_ + ": zstd: " + ZSTD_getErrorName(ret) +
-                                          " at compressed offset " + std::to_string(in_consumed_ + in_pos_));
+                                          " in the compressed bytes before offset " +
+                                          std::to_string(in_consumed_ + in_len_));
     }
     // ret == 0: a frame is fully decoded and flushed. Called again with no input, zstd
     // answers with the size of the next frame header instead, so only a call that consumed

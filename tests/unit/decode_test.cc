@@ -185,6 +185,34 @@ TEST(Gzip, TruncationAndCorruptionFailWithAnOffset) {
   EXPECT_THROW(inflate_all(Compression::kGzip, bad), Error);
 }
 
+// zstd does not report where it failed; the error names an offset the fault lies before,
+// never one before the fault (it said "offset 0" for a corrupt byte deep in the frame).
+TEST(Zstd, CorruptionErrorNamesAnOffsetPastTheFault) {
+  // With a content checksum, as the zstd CLI writes by default: any flipped bit is caught.
+  std::string data = noisy_sample(3 << 20);
+  std::string blob(ZSTD_compressBound(data.size()), '\0');
+  ZSTD_CCtx* cctx = ZSTD_createCCtx();
+  ZSTD_CCtx_setParameter(cctx, ZSTD_c_checksumFlag, 1);
+  size_t n = ZSTD_compress2(cctx, blob.data(), blob.size(), data.data(), data.size());
+  ZSTD_freeCCtx(cctx);
+  ASSERT_FALSE(ZSTD_isError(n));
+  blob.resize(n);
+  ASSERT_GT(blob.size(), 500'000u);  // several decoder input windows
+  size_t at = blob.size() * 3 / 4;
+  blob[at] ^= 0x5a;
+  try {
+    inflate_all(Compression::kZstd, blob);
+    FAIL() << "corruption not detected";
+  } catch (const Error& e) {
+    std::string t = e.text();
+    size_t p = t.find("before offset ");
+    ASSERT_NE(p, std::string::npos) << t;
+    uint64_t off = std::stoull(t.substr(p + 14));
+    EXPECT_GT(off, at) << t;
+    EXPECT_LE(off, blob.size()) << t;
+  }
+}
+
 TEST(Zstd, ReadsMultipleFramesAndSkippableFrames) {
   std::string a = sample(300000), b = sample(1000);
   const char skip[] = {0x50, 0x2a, 0x4d, 0x18, 4, 0, 0, 0, 'm', 'e', 't', 'a'};
