@@ -51,6 +51,12 @@ void release_stage_buffers() {
   for (uint8_t* p : drop) delete[] p;
 }
 
+size_t pooled_stage_buffers() {
+  Pool& pl = pool();
+  std::lock_guard<std::mutex> lock(pl.mu);
+  return pl.free.size();
+}
+
 StageBuffer make_stage_buffer(size_t size) {
   if (size == kStageChunkBytes) {
     Pool& pl = pool();

@@ -25,4 +25,7 @@ StageBuffer make_stage_buffer(size_t size);
 // Frees the pooled buffers (those in use are freed when their owners let go).
 void release_stage_buffers();
 
+// How many buffers the pool holds now (for tests and --stats-style diagnostics).
+size_t pooled_stage_buffers();
+
 }  // namespace layerscope

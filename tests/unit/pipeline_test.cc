@@ -3,6 +3,7 @@
 #include "layerscope/error.h"
 #include "layerscope/report.h"
 #include "pipeline/analyze_opened.h"
+#include "decode/stage_buffers.h"
 #include "source/memory_store.h"
 #include "support/image_builder.h"
 #include "support/invariants.h"
@@ -121,6 +122,20 @@ TEST(Pipeline, MediaTypeThatDisagreesWithTheBytesIsADiagnostic) {
   bool found = false;
   for (const auto& d : a.diagnostics) found |= d.code == "media-type-mismatch" && d.layer == 2;
   EXPECT_TRUE(found);
+}
+
+// The layer jobs empty the stage-buffer pool when they are done, so the merge and the
+// report do not carry the rings on top of their own peak.
+TEST(Pipeline, StageBuffersAreReleasedAfterTheLayerJobs) {
+  std::vector<lstest::LayerSpec> layers = {
+      {lstest::TarBuilder().file("a", std::string(3'000'000, 'a')).finish(), "gzip"},
+      {lstest::TarBuilder().file("b", std::string(2'000'000, 'b')).finish(), "zstd"},
+  };
+  lstest::OciImage img;
+  lstest::build_oci(img, layers);
+  Analysis a = run(img, 2);
+  EXPECT_EQ(a.layers.size(), 2u);
+  EXPECT_EQ(pooled_stage_buffers(), 0u);
 }
 
 TEST(Pipeline, CompressedEstimatesAddUpToEachBlob) {
