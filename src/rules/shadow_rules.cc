@@ -35,12 +35,34 @@ void rule_deleted_later(const RuleContext& ctx, std::vector<Finding>& out) {
   }
 }
 
+namespace {
+
+// Why the hidden copy is gone, for a copy that is not a metadata-only rewrite. A copy can also
+// vanish without being rewritten: a later entry of another kind at its path or above it (a
+// directory that became a file takes its whole subtree), or a second entry for the same path
+// in the same tar.
+std::string shadow_note(const Shadow& s, const LayerEntry& old, const LayerEntry* now) {
+  if (s.reason == ShadowReason::kDuplicate) return "written again later in the same layer";
+  if (!now) return "content changed";
+  std::string kind = entry_kind_name(now->kind);
+  if (now->path != old.path) return "removed: /" + now->path + " became a " + kind;
+  if (now->kind != old.kind) return "replaced by a " + kind;
+  return "content changed";
+}
+
+bool is_replacement(const LayerEntry& old, const LayerEntry* now) {
+  return now && (now->path != old.path || now->kind != old.kind);
+}
+
+}  // namespace
+
 void rule_overwritten_later(const RuleContext& ctx, std::vector<Finding>& out) {
   // Grouped by the layer that rewrote the files: that instruction is the one to change.
   struct Group {
     std::vector<EntryRef> matched;
     std::vector<std::string> notes;
     uint64_t same = 0, same_bytes = 0;
+    bool replaced = false;  // some copies were removed by a node of another kind, not rewritten
     std::map<int, uint64_t> from;  // layer of the hidden copies -> files
   };
   std::map<int, Group> groups;
@@ -51,13 +73,11 @@ void rule_overwritten_later(const RuleContext& ctx, std::vector<Finding>& out) {
     const LayerEntry& old = ctx.entry(r);
     if (!old.is_file() || ctx.allowed(old.path)) continue;
     Group& g = groups[s.by_layer];
-    bool same = false;
-    if (s.by_entry >= 0) {
-      const LayerEntry& now = idx[s.by_layer].entries[s.by_entry];
-      same = now.is_file() && now.size == old.size && now.hash == old.hash;
-    }
+    const LayerEntry* now = s.by_entry >= 0 ? &idx[s.by_layer].entries[s.by_entry] : nullptr;
+    bool same = now && now->is_file() && now->size == old.size && now->hash == old.hash;
     g.matched.push_back(r);
-    g.notes.push_back(same ? "unchanged content (metadata-only rewrite)" : "content changed");
+    g.replaced |= s.reason != ShadowReason::kDuplicate && is_replacement(old, now);
+    g.notes.push_back(same ? "unchanged content (metadata-only rewrite)" : shadow_note(s, old, now));
     g.from[r.layer] += 1;
     if (same) {
       ++g.same;
@@ -69,8 +89,9 @@ void rule_overwritten_later(const RuleContext& ctx, std::vector<Finding>& out) {
     for (const auto& m : g.matched) bytes += ctx.entry(m).size;
     std::string from;
     for (const auto& [l, n] : g.from) from += (from.empty() ? "" : ", ") + std::to_string(l);
-    std::string msg = "layer " + std::to_string(layer) + " rewrites " + count_noun(g.matched.size(), "file", "files") +
-                      " (" + human_bytes(bytes) + ") from layer " + from + ", so both copies ship";
+    std::string msg = "layer " + std::to_string(layer) + (g.replaced ? " rewrites or replaces " : " rewrites ") +
+                      count_noun(g.matched.size(), "file", "files") + " (" + human_bytes(bytes) + ") from layer " + from +
+                      (from == std::to_string(layer) ? " itself" : "") + ", so both copies ship";
     std::string fix;
     if (g.same == g.matched.size()) {
       msg += "; the content is unchanged: a metadata-only rewrite (chown/chmod/touch)";

@@ -2,6 +2,8 @@
 // that must not, both built in memory. Savings never count a byte twice.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "rules/engine.h"
 #include "support/image_builder.h"
 #include "support/invariants.h"
@@ -133,6 +135,32 @@ TEST(Rules, DeletedAndOverwrittenLater) {
   expect_rule(chown, once, "overwritten-later", 700);
   Analysis a = run(chown);
   EXPECT_NE(of_rule(a, "overwritten-later")[0]->message.find("metadata-only"), std::string::npos);
+}
+
+// A copy can vanish without being rewritten: a directory that becomes a file takes its subtree,
+// a file can become a symlink, a tar can name a path twice. Each path says which it was.
+TEST(Rules, OverwrittenLaterSaysHowEachCopyWasLost) {
+  Img replaced{{layer(base().file("opt/tool/lib/a.so", std::string(900, 'a')).file("opt/tool/run", std::string(100, 'r'))),
+                layer(lstest::TarBuilder().file("opt/tool", "now a file").symlink("bin/app", "/opt/tool"))}};
+  Analysis a = run(replaced);
+  auto fs = of_rule(a, "overwritten-later");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0]->bytes, 2000u);
+  EXPECT_NE(fs[0]->message.find("rewrites or replaces 3 files"), std::string::npos) << fs[0]->message;
+  std::map<std::string, std::string> notes;
+  for (const auto& p : fs[0]->paths) notes[p.path] = p.note;
+  EXPECT_EQ(notes["/opt/tool/lib/a.so"], "removed: /opt/tool became a file; copy in layer 0");
+  EXPECT_EQ(notes["/opt/tool/run"], "removed: /opt/tool became a file; copy in layer 0");
+  EXPECT_EQ(notes["/bin/app"], "replaced by a symlink; copy in layer 0");
+
+  Img twice{{layer(base().file("etc/app.conf", std::string(300, 'o')).file("etc/app.conf", "new"))}};
+  Analysis b = run(twice);
+  fs = of_rule(b, "overwritten-later");
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0]->bytes, 300u);
+  EXPECT_NE(fs[0]->message.find("from layer 0 itself"), std::string::npos) << fs[0]->message;
+  ASSERT_EQ(fs[0]->paths.size(), 1u);
+  EXPECT_EQ(fs[0]->paths[0].note, "written again later in the same layer");
 }
 
 TEST(Rules, DuplicateContentAndLargeFile) {
