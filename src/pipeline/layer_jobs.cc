@@ -1,6 +1,8 @@
 #include "pipeline/layer_jobs.h"
 
+#include <algorithm>
 #include <atomic>
+#include <numeric>
 #include <chrono>
 
 #include "decode/compression.h"
@@ -144,6 +146,15 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+std::vector<size_t> layer_job_order(const std::vector<std::optional<uint64_t>>& sizes, unsigned jobs) {
+  std::vector<size_t> order(sizes.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  if (jobs <= 1) return order;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return sizes[a].value_or(0) > sizes[b].value_or(0); });
+  return order;
+}
+
 std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage& image, const ImageConfig& config,
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
                                      LayerCache* cache, std::vector<Diagnostic>& diagnostics,
@@ -159,7 +170,8 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
     }
   }
   std::vector<std::optional<uint64_t>> sizes(n);
-  if (progress) progress->layers_begin(n, announce_layers(store, image, sizes));
+  std::optional<uint64_t> total_size = announce_layers(store, image, sizes);
+  if (progress) progress->layers_begin(n, total_size);
   std::vector<LayerIndex> out(n);
   std::vector<std::vector<Diagnostic>> per_layer(n);
   // --max-entries bounds the whole image: every layer's index stays in memory until the merge.
@@ -170,7 +182,9 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
                                          " tar entries (--max-entries)");
     }
   };
-  auto errors = parallel_for(n, jobs, [&](size_t i) {
+  std::vector<size_t> order = layer_job_order(sizes, jobs);
+  auto job_errors = parallel_for(n, jobs, [&](size_t job) {
+    size_t i = order[job];
     auto started = std::chrono::steady_clock::now();
     const LayerRef& ref = image.layers[i];
     if (progress) progress->layer_begin(i, labels[i], sizes[i]);
@@ -207,6 +221,8 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
   });
   // The jobs are done: their recycled stage buffers would only add to the merge's peak.
   release_stage_buffers();
+  std::vector<std::exception_ptr> errors(n);
+  for (size_t job = 0; job < n; ++job) errors[order[job]] = job_errors[job];
   for (size_t i = 0; i < n; ++i) {
     if (!errors[i]) continue;
     try {

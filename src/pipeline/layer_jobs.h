@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -28,6 +29,14 @@ std::vector<LayerIndex> index_layers(const BlobStore& store, const ResolvedImage
                                      const StreamedLayers& streamed, const IndexOptions& options, unsigned jobs,
                                      LayerCache* cache, std::vector<Diagnostic>& diagnostics,
                                      ProgressObserver* progress = nullptr);
+
+// The order the layer jobs start in. With several workers, the largest blobs go first
+// (longest-processing-time-first): a big layer started last would run alone at the end while
+// the other workers sit idle, and images often put their biggest layer late (a pip install on
+// a small base). Results land in per-layer slots and the first failing layer is still the
+// lowest index, so the report does not depend on this order. With one worker the image's own
+// order is kept, which is the order progress shows. Unknown sizes count as 0.
+std::vector<size_t> layer_job_order(const std::vector<std::optional<uint64_t>>& sizes, unsigned jobs);
 
 // index_layer(), reporting the blob bytes read to `report` in batches when it is set.
 LayerIndex index_reporting(ByteSource& blob, const std::string& what, const IndexOptions& options,

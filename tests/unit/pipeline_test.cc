@@ -3,6 +3,7 @@
 #include "layerscope/error.h"
 #include "layerscope/report.h"
 #include "pipeline/analyze_opened.h"
+#include "pipeline/layer_jobs.h"
 #include "decode/stage_buffers.h"
 #include "source/memory_store.h"
 #include "support/image_builder.h"
@@ -72,6 +73,42 @@ TEST(Pipeline, BlobDigestMismatchNamesTheLayer) {
     EXPECT_EQ(e.kind(), ErrorKind::kDigest);
     EXPECT_EQ(exit_code_for(e.kind()), 3);
     EXPECT_EQ(e.text().rfind("layer 1 sha256:", 0), 0u) << e.text();
+  }
+}
+
+// Several workers start the largest blobs first, so a big layer late in the image does not
+// run alone at the end; one worker keeps the image's order. Unknown sizes go last.
+TEST(Pipeline, LayerJobsStartWithTheLargestBlobs) {
+  std::vector<std::optional<uint64_t>> sizes = {10, std::nullopt, 300, 300, 50};
+  EXPECT_EQ(layer_job_order(sizes, 2), (std::vector<size_t>{2, 3, 4, 0, 1}));
+  EXPECT_EQ(layer_job_order(sizes, 8), (std::vector<size_t>{2, 3, 4, 0, 1}));
+  EXPECT_EQ(layer_job_order(sizes, 1), (std::vector<size_t>{0, 1, 2, 3, 4}));
+  EXPECT_TRUE(layer_job_order({}, 2).empty());
+}
+
+// Whatever order the jobs ran in, the error reported is the lowest failing layer's: here
+// layer 2 is the largest blob, so it is indexed first at -j2, and it fails too.
+TEST(Pipeline, FirstFailingLayerIsReportedWhateverTheJobOrder) {
+  for (unsigned jobs : {1u, 2u, 4u}) {
+    lstest::OciImage img;
+    std::vector<lstest::LayerSpec> layers = {
+        {lstest::TarBuilder().file("a", "a").finish(), "gzip"},
+        {lstest::TarBuilder().file("b", "b").finish(), "gzip"},
+        {lstest::TarBuilder().file("c", std::string(400000, 'c')).file("d", std::string(200000, 'd')).finish(), "zstd"},
+    };
+    lstest::build_oci(img, layers);
+    for (size_t l : {size_t{1}, size_t{2}}) {
+      std::string path = "blobs/sha256/" + img.layer_digests[l].substr(7);
+      std::string bytes = img.store.read_small(path);
+      bytes[bytes.size() / 2] ^= 0x5a;
+      img.store.put(path, bytes);
+    }
+    try {
+      run(img, jobs);
+      FAIL() << "-j" << jobs;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.text().rfind("layer 1 sha256:", 0), 0u) << "-j" << jobs << ": " << e.text();
+    }
   }
 }
 
