@@ -5,6 +5,7 @@
 #include "decode/async_source.h"
 #include "decode/chunk_source.h"
 #include "decode/compression.h"
+#include "decode/paired_digest.h"
 #include "decode/tar_reader.h"
 #include "layer/cost_map.h"
 #include "layer/secret_sniff.h"
@@ -113,11 +114,17 @@ void assign_compressed_costs(LayerIndex& out, const std::vector<uint64_t>& start
 
 LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOptions& options) {
   LayerIndex out;
-  HashingSource blob_hash(blob, options.verify, options.blob_algorithm);
-  // Stage boundary 1: reading and hashing the blob run on their own thread.
+  // With the CPU's SHA extensions the blob's sha256 is computed beside the diff_id's, paired
+  // in one loop on the tar side (decode/paired_digest.h); otherwise on the read stage.
+  bool pair_digests = options.paired_digests && options.verify && options.blob_algorithm == DigestAlgorithm::kSha256 &&
+                      options.tar_algorithm == DigestAlgorithm::kSha256 && sha_ni_available();
+  BlobDigestLane lane;  // declared before the read stage, whose thread appends to it
+  HashingSource blob_hash(blob, options.verify && !pair_digests, options.blob_algorithm);
+  LaneTap blob_tap(blob_hash, pair_digests ? &lane : nullptr);
+  // Stage boundary 1: reading (and hashing) the blob run on their own thread.
   std::optional<AsyncSource> read_stage;
-  if (options.pipeline) read_stage.emplace(blob_hash);
-  ByteSource& stored = options.pipeline ? static_cast<ByteSource&>(*read_stage) : blob_hash;
+  if (options.pipeline) read_stage.emplace(blob_tap);
+  ByteSource& stored = options.pipeline ? static_cast<ByteSource&>(*read_stage) : blob_tap;
   std::vector<uint8_t> head = read_up_to(stored, 512);
   if (head.empty()) throw Error(ErrorKind::kFormat, what + ": layer blob is empty");
   out.compression = sniff_compression(head.data(), head.size());
@@ -141,8 +148,10 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == options.tar_algorithm;
   // Why: diff_ids may be sha512 like any OCI digest; hashing them with sha256 made every such
   // image fail verification.
-  HashingSource tar_hash(limited, options.verify && !reuse_blob_digest, options.tar_algorithm);
-  TarReader tar(tar_hash, what, options.tar_buffer_bytes);
+  HashingSource tar_hash(limited, options.verify && !reuse_blob_digest && !pair_digests, options.tar_algorithm);
+  if (pair_digests && reuse_blob_digest) lane.go_solo();
+  PairedTarHash paired_hash(tar_hash, pair_digests && !reuse_blob_digest ? &lane : nullptr);
+  TarReader tar(paired_hash, what, options.tar_buffer_bytes);
 
   PathNotes notes;
   std::vector<uint64_t> starts;  // tar offset where each kept entry begins
@@ -228,7 +237,7 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
 
   // Drain whatever is left (a gzip trailer, bytes after a zstd frame), so digests cover it all.
   uint8_t sink[4096];
-  while (tar_hash.read(sink, sizeof sink)) {
+  while (paired_hash.read(sink, sizeof sink)) {
   }
   while (stored.read(sink, sizeof sink)) {
   }
@@ -239,8 +248,12 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   }
   assign_compressed_costs(out, starts, end_of_entries, checkpoints);
   if (options.verify) {
-    out.blob_digest = blob_hash.finish().str();
-    out.tar_digest = reuse_blob_digest ? out.blob_digest : tar_hash.finish().str();
+    out.blob_digest = (pair_digests ? lane.finish() : blob_hash.finish()).str();
+    if (reuse_blob_digest) {
+      out.tar_digest = out.blob_digest;
+    } else {
+      out.tar_digest = (pair_digests ? paired_hash.finish() : tar_hash.finish()).str();
+    }
   }
   return out;
 }

@@ -30,6 +30,9 @@ struct IndexOptions {
   std::atomic<uint64_t>* image_entries = nullptr;
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
   bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
+  // Hash the blob beside the tar in one paired sha256 loop when the CPU has the SHA extensions
+  // (decode/paired_digest.h); off, OpenSSL hashes each stream on its own stage.
+  bool paired_digests = true;
   size_t tar_buffer_bytes = 1 << 20;  // the tar reader's buffer (fuzzers index tiny tars by the thousand)
 };
 

@@ -1,7 +1,8 @@
 // Content digests as the OCI image spec writes them ("algorithm:hex", descriptor.md
 // "Digests"): sha256 and sha512 are accepted, any other algorithm is refused rather than
 // silently unverified. Hashing goes through OpenSSL's EVP interface, which uses the SHA
-// extensions of the CPU when present.
+// extensions of the CPU when present; layer indexing pairs its two sha256 streams with
+// util/sha256_pair.h instead when it can.
 #pragma once
 
 #include <cstddef>
