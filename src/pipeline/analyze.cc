@@ -159,7 +159,7 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   // 4. Replay the layers in order: the final tree and what each layer added, changed, hid.
   //    dive's efficiency walk (step 6) reads only the layer indexes, so with a second core it
   //    runs beside the merge: after the last layer is decoded this tail is all that is left.
-  //    (The "efficiency" phase then times only what the merge did not hide.)
+  //    (The "efficiency" phase, last, times only what the merge and the findings did not hide.)
   phase.next("merge");
   std::vector<const LayerIndex*> stack;
   for (const auto& idx : a.indexes) stack.push_back(&idx);
@@ -184,11 +184,10 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
 
   // 6. Waste: dive's efficiency figures (same floats as dive, so CI thresholds carry over) and
   //    layerscope's reclaimable bytes (each hidden byte once). Where dive's own algorithm would
-  //    go wrong on this image, say so among the diagnostics.
-  phase.next("efficiency");
-  a.efficiency = dive.get();
-  a.efficiency.reclaimable_bytes = reclaimable_bytes(stack, a.merged.shadows);
-  for (const auto& d : a.efficiency.diagnostics) a.diagnostics.push_back(d);
+  //    go wrong on this image, say so among the diagnostics. Nothing in steps 7 and 8 reads
+  //    them, so dive's walk is collected only after the findings, and its diagnostics go where
+  //    they always stood.
+  size_t efficiency_diagnostics_at = a.diagnostics.size();
 
   // 7. Origins: the Dockerfile's final stage aligned with the history (layers get their
   //    lines), or without one the base image's boundary as the history suggests it; then
@@ -206,6 +205,12 @@ Analysis analyze_opened(OpenedImage& opened, const StreamedLayers& streamed, con
   for (const auto& f : a.findings) a.savings_bytes += f.savings_bytes;
   if (options.budget_bytes) a.budget = project_budget(a, *options.budget_bytes);
   a.dockerignore = suggest_dockerignore(a);
+
+  phase.next("efficiency");
+  a.efficiency = dive.get();
+  a.efficiency.reclaimable_bytes = reclaimable_bytes(stack, a.merged.shadows);
+  a.diagnostics.insert(a.diagnostics.begin() + static_cast<std::ptrdiff_t>(efficiency_diagnostics_at),
+                       a.efficiency.diagnostics.begin(), a.efficiency.diagnostics.end());
   return a;
 }
 
