@@ -14,7 +14,7 @@ import tempfile
 
 IMAGES = ["edge.docker.tar", "edge.docker.tar.gz", "edge-mixed.oci", "edge.kaniko.tar", "pyapp-bloated.oci.tar"]
 ROW = re.compile(r"^\s*(\d+)\s+(\S+)\s+(none|gzip|zstd)\s+([\d,]+)\s+([\d,]+)\s+([\d.]+)\s+(\S+)(?:\s+(cache|streamed))?$")
-PHASES = ["open", "config", "index", "merge", "summaries", "efficiency", "attribution", "findings", "render"]
+PHASES = ["open", "config", "index", "merge", "summaries", "attribution", "findings", "efficiency", "render"]
 
 failures = []
 
