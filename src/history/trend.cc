@@ -32,7 +32,7 @@ namespace layerscope {
 
 namespace {
 
-int64_t signed_delta(uint64_t a, uint64_t b) { return static_cast<int64_t>(b) - static_cast<int64_t>(a); }
+int64_t trend_delta(uint64_t a, uint64_t b) { return static_cast<int64_t>(b) - static_cast<int64_t>(a); }
 
 std::optional<double> percent_of(int64_t delta, uint64_t base) {
   if (base == 0) return std::nullopt;
@@ -98,8 +98,8 @@ TrendExplanation explain(const Snapshot& a, const Snapshot& b, bool growth) {
       d.change = p.old_index >= 0 ? LayerChangeKind::kRemoved : LayerChangeKind::kAdded;
     }
     if (d.change == LayerChangeKind::kUnchanged) continue;
-    d.content_delta = signed_delta(d.old_content_bytes, d.new_content_bytes);
-    d.compressed_delta = signed_delta(d.old_compressed_bytes, d.new_compressed_bytes);
+    d.content_delta = trend_delta(d.old_content_bytes, d.new_content_bytes);
+    d.compressed_delta = trend_delta(d.old_compressed_bytes, d.new_compressed_bytes);
     ex.layers.push_back(std::move(d));
   }
   sort_by_direction(ex.layers, growth, [](const LayerDelta& d) { return d.content_delta; });
@@ -120,8 +120,8 @@ TrendExplanation explain(const Snapshot& a, const Snapshot& b, bool growth) {
     d.new_compressed_bytes = in.compressed_bytes;
   }
   for (auto& [text, d] : by_text) {
-    d.content_delta = signed_delta(d.old_content_bytes, d.new_content_bytes);
-    d.compressed_delta = signed_delta(d.old_compressed_bytes, d.new_compressed_bytes);
+    d.content_delta = trend_delta(d.old_content_bytes, d.new_content_bytes);
+    d.compressed_delta = trend_delta(d.old_compressed_bytes, d.new_compressed_bytes);
     if (d.content_delta != 0 || d.compressed_delta != 0 || d.old_layers != d.new_layers) ex.instructions.push_back(d);
   }
   sort_by_direction(ex.instructions, growth, [](const InstructionDelta& d) { return d.content_delta; });
@@ -129,7 +129,7 @@ TrendExplanation explain(const Snapshot& a, const Snapshot& b, bool growth) {
   std::map<std::string, uint64_t> ad, bd;
   for (const auto& d : a.dirs) ad[d.path] = d.bytes;
   for (const auto& d : b.dirs) bd[d.path] = d.bytes;
-  ex.dirs = explaining_dirs(dir_deltas(ad, bd), signed_delta(a.final_bytes, b.final_bytes));
+  ex.dirs = explaining_dirs(dir_deltas(ad, bd), trend_delta(a.final_bytes, b.final_bytes));
   for (const auto& d : ex.dirs) {
     bool in_a = ad.count(d.path) != 0, in_b = bd.count(d.path) != 0;
     if ((!in_a && a.dir_min_bytes > 1) || (!in_b && b.dir_min_bytes > 1)) ex.dirs_approximate = true;
@@ -207,7 +207,7 @@ Trend compute_trend(const std::vector<Snapshot>& snapshots, const TrendOptions& 
     if (i > 0) {
       const TrendPoint& prev = t.points[i - 1];
       p.has_previous = true;
-      p.delta_previous = signed_delta(prev.value, p.value);
+      p.delta_previous = trend_delta(prev.value, p.value);
       p.percent_previous = percent_of(p.delta_previous, prev.value);
     }
     if (i > segment) {
@@ -217,7 +217,7 @@ Trend compute_trend(const std::vector<Snapshot>& snapshots, const TrendOptions& 
       p.has_baseline = true;
       p.baseline_point = w[(w.size() - 1) / 2];
       p.baseline = t.points[p.baseline_point].value;
-      p.delta_baseline = signed_delta(p.baseline, p.value);
+      p.delta_baseline = trend_delta(p.baseline, p.value);
       p.percent_baseline = percent_of(p.delta_baseline, p.baseline);
     }
 
