@@ -139,23 +139,6 @@ size_t next_window(ByteSource& src, uint8_t* buf, size_t cap, const uint8_t** wi
   return got + read_full(src, buf + got, cap - got);
 }
 
-HashingSource::HashingSource(ByteSource& inner, bool hash, DigestAlgorithm algorithm)
-    : inner_(inner), hash_(hash), hasher_(algorithm) {}
-
-size_t HashingSource::read(uint8_t* buf, size_t cap) {
-  size_t n = inner_.read(buf, cap);
-  if (hash_) hasher_.update(buf, n);
-  bytes_ += n;
-  return n;
-}
-
-size_t HashingSource::borrow(const uint8_t** data, size_t cap) {
-  size_t n = inner_.borrow(data, cap);
-  if (hash_) hasher_.update(*data, n);
-  bytes_ += n;
-  return n;
-}
-
 size_t ByteSource::borrow(const uint8_t**, size_t) {
   throw Error(ErrorKind::kInternal, "borrow() called on a source without a buffer of its own");
 }

@@ -1,4 +1,4 @@
-// Pull-based byte streams. Every stage of the layer pipeline (file range, digest tee,
+// Pull-based byte streams. Every stage of the layer pipeline (file range, digest tap,
 // decompressor, tar member) is a ByteSource reading from the one below it into the caller's
 // buffer, so a layer's bytes flow through fixed buffers and are never held whole in memory.
 #pragma once
@@ -8,8 +8,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "util/digest.h"
 
 namespace layerscope {
 
@@ -109,25 +107,6 @@ class PrefixedSource : public ByteSource {
   std::vector<uint8_t> prefix_;
   size_t pos_ = 0;
   ByteSource& inner_;
-};
-
-// Tee that digests and counts every byte read through it (skips read through, so the
-// digest always covers the whole stream).
-class HashingSource : public ByteSource {
- public:
-  HashingSource(ByteSource& inner, bool hash, DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
-  size_t read(uint8_t* buf, size_t cap) override;
-  bool can_borrow() const override { return inner_.can_borrow(); }
-  size_t borrow(const uint8_t** data, size_t cap) override;
-  uint64_t bytes() const { return bytes_; }
-  Digest finish() { return hasher_.finish(); }
-  bool hashing() const { return hash_; }
-
- private:
-  ByteSource& inner_;
-  bool hash_;
-  Hasher hasher_;
-  uint64_t bytes_ = 0;
 };
 
 // Reads a whole (small) stream into a string, failing with kLimit beyond `cap` bytes.

@@ -5,7 +5,7 @@
 #include "decode/async_source.h"
 #include "decode/chunk_source.h"
 #include "decode/compression.h"
-#include "decode/paired_digest.h"
+#include "decode/layer_digests.h"
 #include "decode/tar_reader.h"
 #include "layer/cost_map.h"
 #include "layer/secret_sniff.h"
@@ -114,14 +114,11 @@ void assign_compressed_costs(LayerIndex& out, const std::vector<uint64_t>& start
 
 LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOptions& options) {
   LayerIndex out;
-  // With the CPU's SHA extensions the blob's sha256 is computed beside the diff_id's, paired
-  // in one loop on the tar side (decode/paired_digest.h); otherwise on the read stage.
-  bool pair_digests = options.paired_digests && options.verify && options.blob_algorithm == DigestAlgorithm::kSha256 &&
-                      options.tar_algorithm == DigestAlgorithm::kSha256 && sha_ni_available();
-  BlobDigestLane lane;  // declared before the read stage, whose thread appends to it
-  HashingSource blob_hash(blob, options.verify && !pair_digests, options.blob_algorithm);
-  LaneTap blob_tap(blob_hash, pair_digests ? &lane : nullptr);
-  // Stage boundary 1: reading (and hashing) the blob run on their own thread.
+  // Both digests are fed from the ends of the pipeline; how they are computed (paired with
+  // the SHA extensions, else OpenSSL per stream) is LayerDigests' business.
+  LayerDigests digests(options.verify, options.blob_algorithm, options.tar_algorithm, options.paired_digests);
+  DigestTap blob_tap(blob, digests, DigestTap::Side::kBlob);
+  // Stage boundary 1: reading the blob (and hashing it, when unpaired) runs on its own thread.
   std::optional<AsyncSource> read_stage;
   if (options.pipeline) read_stage.emplace(blob_tap);
   ByteSource& stored = options.pipeline ? static_cast<ByteSource&>(*read_stage) : blob_tap;
@@ -146,12 +143,9 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
   LimitSource limited(inflated, options.max_tar_bytes, what);
   // An uncompressed blob is its own diff_id when both use one algorithm: hash it once.
   bool reuse_blob_digest = out.compression == Compression::kNone && options.blob_algorithm == options.tar_algorithm;
-  // Why: diff_ids may be sha512 like any OCI digest; hashing them with sha256 made every such
-  // image fail verification.
-  HashingSource tar_hash(limited, options.verify && !reuse_blob_digest && !pair_digests, options.tar_algorithm);
-  if (pair_digests && reuse_blob_digest) lane.go_solo();
-  PairedTarHash paired_hash(tar_hash, pair_digests && !reuse_blob_digest ? &lane : nullptr);
-  TarReader tar(paired_hash, what, options.tar_buffer_bytes);
+  if (reuse_blob_digest) digests.tar_is_blob();
+  DigestTap tar_tap(limited, digests, DigestTap::Side::kTar);
+  TarReader tar(tar_tap, what, options.tar_buffer_bytes);
 
   PathNotes notes;
   std::vector<uint64_t> starts;  // tar offset where each kept entry begins
@@ -237,23 +231,19 @@ LayerIndex index_layer(ByteSource& blob, const std::string& what, const IndexOpt
 
   // Drain whatever is left (a gzip trailer, bytes after a zstd frame), so digests cover it all.
   uint8_t sink[4096];
-  while (paired_hash.read(sink, sizeof sink)) {
+  while (tar_tap.read(sink, sizeof sink)) {
   }
   while (stored.read(sink, sizeof sink)) {
   }
-  out.tar_bytes = tar_hash.bytes();
-  out.compressed_bytes = blob_hash.bytes();
+  out.tar_bytes = tar_tap.bytes();
+  out.compressed_bytes = blob_tap.bytes();
   if (out.header_bytes + data_bytes + out.padding_bytes + out.end_bytes != out.tar_bytes) {
     throw Error(ErrorKind::kInternal, what + ": tar accounting does not add up");
   }
   assign_compressed_costs(out, starts, end_of_entries, checkpoints);
   if (options.verify) {
-    out.blob_digest = (pair_digests ? lane.finish() : blob_hash.finish()).str();
-    if (reuse_blob_digest) {
-      out.tar_digest = out.blob_digest;
-    } else {
-      out.tar_digest = (pair_digests ? paired_hash.finish() : tar_hash.finish()).str();
-    }
+    out.blob_digest = digests.blob_digest().str();
+    out.tar_digest = digests.tar_digest().str();
   }
   return out;
 }

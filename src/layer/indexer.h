@@ -13,6 +13,7 @@
 
 #include "decode/byte_source.h"
 #include "layerscope/layer_index.h"
+#include "util/digest.h"
 
 namespace layerscope {
 
@@ -31,7 +32,7 @@ struct IndexOptions {
   uint64_t max_trailing_bytes = 16 << 20;  // data allowed after the end-of-archive marker
   bool pipeline = false;  // run read+hash, inflate and tar+hash stages on separate threads
   // Hash the blob beside the tar in one paired sha256 loop when the CPU has the SHA extensions
-  // (decode/paired_digest.h); off, OpenSSL hashes each stream on its own stage.
+  // (decode/layer_digests.h); off, OpenSSL hashes each stream on its own stage.
   bool paired_digests = true;
   size_t tar_buffer_bytes = 1 << 20;  // the tar reader's buffer (fuzzers index tiny tars by the thousand)
 };

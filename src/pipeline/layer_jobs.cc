@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <numeric>
 #include <chrono>
+#include <numeric>
 
 #include "decode/compression.h"
 #include "decode/stage_buffers.h"

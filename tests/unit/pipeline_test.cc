@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+
 #include "layerscope/error.h"
+#include "layerscope/progress.h"
 #include "layerscope/report.h"
 #include "pipeline/analyze_opened.h"
 #include "pipeline/layer_jobs.h"
@@ -84,6 +90,39 @@ TEST(Pipeline, LayerJobsStartWithTheLargestBlobs) {
   EXPECT_EQ(layer_job_order(sizes, 8), (std::vector<size_t>{2, 3, 4, 0, 1}));
   EXPECT_EQ(layer_job_order(sizes, 1), (std::vector<size_t>{0, 1, 2, 3, 4}));
   EXPECT_TRUE(layer_job_order({}, 2).empty());
+}
+
+// The pipeline runs its jobs in that order: at -j2 the two largest layers (the last two here)
+// begin first. The observer holds each of the first two jobs until both have begun, so a
+// third job cannot start before them whatever the threads' timing.
+TEST(Pipeline, TheTwoLargestLayersBeginFirstAtJ2) {
+  struct FirstTwo : ProgressObserver {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<size_t> begun;
+    void layer_begin(size_t index, const std::string&, std::optional<uint64_t>) override {
+      std::unique_lock<std::mutex> lock(mu);
+      begun.push_back(index);
+      cv.notify_all();
+      cv.wait_for(lock, std::chrono::seconds(10), [&] { return begun.size() >= 2; });
+    }
+  } observer;
+  std::vector<lstest::LayerSpec> layers = {
+      {lstest::TarBuilder().file("a", "a").finish(), "none"},
+      {lstest::TarBuilder().file("b", "b").finish(), "none"},
+      {lstest::TarBuilder().file("c", std::string(300000, 'c')).finish(), "none"},
+      {lstest::TarBuilder().file("d", std::string(100000, 'd')).finish(), "none"},
+  };
+  lstest::OciImage img;
+  lstest::build_oci(img, layers);
+  AnalyzeOptions o;
+  o.jobs = 2;
+  o.progress = &observer;
+  lstest::analyze_oci(img, o);
+  ASSERT_EQ(observer.begun.size(), 4u);
+  std::vector<size_t> first(observer.begun.begin(), observer.begun.begin() + 2);
+  std::sort(first.begin(), first.end());
+  EXPECT_EQ(first, (std::vector<size_t>{2, 3}));
 }
 
 // Whatever order the jobs ran in, the error reported is the lowest failing layer's: here

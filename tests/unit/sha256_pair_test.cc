@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "decode/byte_source.h"
-#include "decode/paired_digest.h"
+#include "decode/layer_digests.h"
 #include "layer/indexer.h"
 #include "support/image_builder.h"
 #include "util/digest.h"
@@ -143,7 +143,7 @@ TEST(BlobDigestLane, SoloHashesQueuedAndLaterBytes) {
 // index_layer with and without the pairing, on one thread and on the pipeline: the same
 // digests, equal to OpenSSL's of the blob and of the tar, for gzip, zstd and plain layers of
 // many reads.
-TEST(BlobDigestLane, IndexLayerDigestsAreTheSameWithAndWithoutPairing) {
+TEST(LayerDigests, IndexLayerDigestsAreTheSameWithAndWithoutPairing) {
   std::string big = pair_noise(3'000'000, 11);
   std::string tar = lstest::TarBuilder().file("noise", big).file("text", std::string(2'000'000, 't')).finish();
   for (std::string blob : {lstest::gzip(tar), lstest::zstd(tar), tar}) {
@@ -161,4 +161,15 @@ TEST(BlobDigestLane, IndexLayerDigestsAreTheSameWithAndWithoutPairing) {
       }
     }
   }
+}
+
+// Pairing needs the SHA extensions, verification and sha256 on both sides; anything else is
+// hashed by OpenSSL one stream at a time (the sha512 digests are checked in hardening_test).
+TEST(LayerDigests, PairsOnlySha256WithVerification) {
+  auto sha256 = DigestAlgorithm::kSha256, sha512 = DigestAlgorithm::kSha512;
+  EXPECT_EQ(LayerDigests(true, sha256, sha256, true).paired(), sha_ni_available());
+  EXPECT_FALSE(LayerDigests(true, sha256, sha256, false).paired());
+  EXPECT_FALSE(LayerDigests(false, sha256, sha256, true).paired());
+  EXPECT_FALSE(LayerDigests(true, sha512, sha256, true).paired());
+  EXPECT_FALSE(LayerDigests(true, sha256, sha512, true).paired());
 }

@@ -1,4 +1,4 @@
-#include "decode/paired_digest.h"
+#include "decode/layer_digests.h"
 
 #include <algorithm>
 
@@ -69,27 +69,64 @@ size_t BlobDigestLane::queued() const {
   return queued_;
 }
 
-size_t LaneTap::read(uint8_t* buf, size_t cap) {
+LayerDigests::LayerDigests(bool verify, DigestAlgorithm blob, DigestAlgorithm tar, bool allow_pairing)
+    : verify_(verify),
+      paired_(verify && allow_pairing && blob == DigestAlgorithm::kSha256 && tar == DigestAlgorithm::kSha256 &&
+              sha_ni_available()),
+      blob_hasher_(blob),
+      tar_hasher_(tar) {}
+
+void LayerDigests::on_blob(const uint8_t* data, size_t n) {
+  if (!verify_) return;
+  if (paired_) {
+    lane_.append(data, n);
+  } else {
+    blob_hasher_.update(data, n);
+  }
+}
+
+void LayerDigests::on_tar(const uint8_t* data, size_t n) {
+  if (!verify_ || tar_is_blob_) return;
+  if (paired_) {
+    lane_.hash_tar(tar_sha_, data, n);
+  } else {
+    tar_hasher_.update(data, n);
+  }
+}
+
+void LayerDigests::tar_is_blob() {
+  tar_is_blob_ = true;
+  if (paired_) lane_.go_solo();
+}
+
+Digest LayerDigests::blob_digest() {
+  blob_ = paired_ ? lane_.finish() : blob_hasher_.finish();
+  return blob_;
+}
+
+Digest LayerDigests::tar_digest() {
+  if (tar_is_blob_) return blob_;
+  return paired_ ? tar_sha_.finish() : tar_hasher_.finish();
+}
+
+void DigestTap::feed(const uint8_t* data, size_t n) {
+  bytes_ += n;
+  if (side_ == Side::kBlob) {
+    digests_.on_blob(data, n);
+  } else {
+    digests_.on_tar(data, n);
+  }
+}
+
+size_t DigestTap::read(uint8_t* buf, size_t cap) {
   size_t n = inner_.read(buf, cap);
-  if (lane_) lane_->append(buf, n);
+  feed(buf, n);
   return n;
 }
 
-size_t LaneTap::borrow(const uint8_t** data, size_t cap) {
+size_t DigestTap::borrow(const uint8_t** data, size_t cap) {
   size_t n = inner_.borrow(data, cap);
-  if (lane_) lane_->append(*data, n);
-  return n;
-}
-
-size_t PairedTarHash::read(uint8_t* buf, size_t cap) {
-  size_t n = inner_.read(buf, cap);
-  if (lane_) lane_->hash_tar(tar_, buf, n);
-  return n;
-}
-
-size_t PairedTarHash::borrow(const uint8_t** data, size_t cap) {
-  size_t n = inner_.borrow(data, cap);
-  if (lane_) lane_->hash_tar(tar_, *data, n);
+  feed(*data, n);
   return n;
 }
 
